@@ -1,0 +1,34 @@
+"""The item every spider yields: one report page as fetched, before any cleaning or parsing.
+
+Spiders only fetch and label; the pipelines add ``text`` (clean), ``report`` (parse and
+validate) and ``stored`` (store). Fields hold plain values so that Scrapy's feed exports
+(``scrapy crawl NAME -O reports.jsonl``) give a useful list even without the database.
+"""
+
+from __future__ import annotations
+
+import scrapy
+
+
+def _report_to_dict(report: object) -> object:
+    """Feed exporters get the JSON shape of ``nianbao parse``, not the dataclass."""
+    to_dict = getattr(report, "to_dict", None)
+    return to_dict() if callable(to_dict) else report
+
+
+class ReportPage(scrapy.Item):
+    # Set by the spider.
+    spider = scrapy.Field()  # spider name
+    portal = scrapy.Field()  # portal's human name, e.g. 泸定县人民政府
+    source_url = scrapy.Field()
+    title = scrapy.Field()
+    authority = scrapy.Field()  # from the title or the spider's defaults
+    report_year = scrapy.Field()
+    published = scrapy.Field()  # ISO date string or None
+    attachments = scrapy.Field()  # list of absolute URLs
+    html = scrapy.Field()  # decoded page body
+    fetched_at = scrapy.Field()  # ISO timestamp
+    # Added by the pipelines.
+    text = scrapy.Field()  # clean text (clean stage)
+    report = scrapy.Field(serializer=_report_to_dict)  # parsers.model.Report (parse stage)
+    stored = scrapy.Field()  # new / updated / unchanged (store stage)

@@ -1,0 +1,72 @@
+"""Scrapy settings for nianbao.
+
+Every custom setting is prefixed (``NIANBAO_``, ``CASSETTE_``), has its default here and is
+documented in the README. This is the only module that reads the environment.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+BOT_NAME = "nianbao"
+SPIDER_MODULES = ["nianbao.crawler.spiders"]
+NEWSPIDER_MODULE = "nianbao.crawler.spiders"
+
+#: The repository (or install) root: cassettes/ lives beside crawler/.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# --- Storage -------------------------------------------------------------------------------
+#: SQLAlchemy URL of the database the store pipeline writes to.
+NIANBAO_DATABASE_URL = os.environ.get("NIANBAO_DB", "sqlite:///nianbao.db")
+#: Fail the crawl (exit status) when a report breaks a hard consistency rule.
+NIANBAO_STRICT = os.environ.get("NIANBAO_STRICT", "") not in ("", "0", "false")
+
+# --- Politeness (government servers are small; be a good citizen) ---------------------------
+#: A URL where operators can read who runs this crawler and how to reach them.
+NIANBAO_CONTACT_URL = os.environ.get(
+    "NIANBAO_CONTACT_URL", "https://github.com/nianbao/nianbao"
+)
+USER_AGENT = f"nianbao/0.1 (+{NIANBAO_CONTACT_URL}; annual-report research crawler)"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 60.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+DOWNLOAD_TIMEOUT = 60
+#: Attachments and pages above this size are refused (bytes).
+DOWNLOAD_MAXSIZE = 50 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 10 * 1024 * 1024
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+
+# --- Cassettes (record / replay; see crawler/middlewares/cassette.py) -----------------------
+#: Serve and record requests through vcrpy-format cassettes.
+CASSETTE_ENABLED = False
+#: Folder holding one sub-folder of cassettes per spider.
+CASSETTE_DIR = str(PROJECT_ROOT / "cassettes")
+#: vcrpy record mode: none (replay only), once, new_episodes or all.
+CASSETTE_RECORD_MODE = "none"
+
+DOWNLOADER_MIDDLEWARES = {
+    # Before the HTTP cache and the retry middleware, after robots.txt (100).
+    "nianbao.crawler.middlewares.cassette.CassetteMiddleware": 120,
+}
+
+ITEM_PIPELINES = {
+    "nianbao.pipelines.clean.CleanPipeline": 100,
+    "nianbao.pipelines.parse.ParsePipeline": 200,
+    "nianbao.pipelines.validate.ValidatePipeline": 300,
+    "nianbao.pipelines.store.StorePipeline": 900,
+}
+
+FEED_EXPORT_ENCODING = "utf-8"
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+LOG_LEVEL = os.environ.get("NIANBAO_LOG_LEVEL", "INFO")

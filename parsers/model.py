@@ -1,0 +1,183 @@
+"""The structured report that every parser returns and every later stage consumes.
+
+Plain dataclasses, no Scrapy and no SQLAlchemy: the same object is printed by ``nianbao parse``,
+carried through the item pipelines and written to the database. Keys (table ids, row, column and
+rule ids) are exactly those of ``report_format.json``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Literal
+
+Number = int | Decimal
+CheckStatus = Literal["pass", "fail", "not_checkable"]
+
+#: How a stored value was obtained (report_format.json ``value_conventions.value_sources``).
+VALUE_SOURCES = ("printed", "blank_zero", "marker_zero", "marker_null", "derived", "missing")
+
+
+class ParseError(ValueError):
+    """The one error type the parsers raise: the input cannot be read as a report at all.
+
+    Anything short of that (a missing table, a broken rule, an odd numeral) is not an error but
+    a warning or flag on the returned :class:`Report`.
+    """
+
+
+@dataclass(slots=True)
+class Cell:
+    """One value cell of a statistical table, stored as printed."""
+
+    row: str
+    col: str
+    value: Number | None
+    raw: str | None = None
+    source: str = "printed"
+    derived: Number | None = None
+    flags: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Table:
+    """One of the three standard tables, as detected in this report."""
+
+    family: str  # t2, t3 or t4
+    variant: str  # t2_2021, t2_2019, t3_2021, t3_2019 or t4
+    cells: dict[tuple[str, str], Cell] = field(default_factory=dict)
+    flags: list[str] = field(default_factory=list)
+    detection: str = ""  # why this variant was chosen
+    layout: str = ""  # which reader produced it (grid, tokens, ...)
+
+    @property
+    def era(self) -> str:
+        """The format year of the variant: ``"2021"`` or ``"2019"`` (``"2021"`` for t4)."""
+        return self.variant.rsplit("_", 1)[1] if "_" in self.variant else "2021"
+
+    def value(self, row: str, col: str) -> Number | None:
+        cell = self.cells.get((row, col))
+        return None if cell is None else cell.value
+
+    def rows(self) -> dict[str, dict[str, Number | None]]:
+        """``{row: {col: value}}`` in insertion order: the JSON shape of ``tables``."""
+        out: dict[str, dict[str, Number | None]] = {}
+        for (row, col), cell in self.cells.items():
+            out.setdefault(row, {})[col] = cell.value
+        return out
+
+
+@dataclass(slots=True)
+class Check:
+    """The outcome of one consistency rule (勾稽关系) for one binding (a column or a row)."""
+
+    rule: str
+    status: CheckStatus
+    binding: str = ""
+    lhs: Number | None = None
+    rhs: Number | None = None
+    detail: str = ""
+
+    @property
+    def diff(self) -> Number | None:
+        if self.lhs is None or self.rhs is None:
+            return None
+        return self.lhs - self.rhs
+
+
+@dataclass(slots=True)
+class ProseMetric:
+    """A figure stated in the report's prose (主动公开 N 条, 收到申请 N 件 ...)."""
+
+    key: str
+    value: Number
+    span: str
+    flags: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Warning_:
+    """Something the reader of the report should know; never fatal."""
+
+    code: str
+    detail: str = ""
+    table: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"code": self.code}
+        if self.table:
+            out["table"] = self.table
+        if self.detail:
+            out["detail"] = self.detail
+        return out
+
+
+@dataclass(slots=True)
+class Report:
+    """A parsed 政府信息公开工作年度报告."""
+
+    source_url: str | None = None
+    title: str | None = None
+    authority: str | None = None
+    publisher: str | None = None
+    report_year: int | None = None
+    published: dt.date | None = None
+    index_no: str | None = None
+    format: str | None = None  # report-level era: f2021, f2019 or pre2019
+    tables: dict[str, Table] = field(default_factory=dict)
+    checks: list[Check] = field(default_factory=list)
+    prose: list[ProseMetric] = field(default_factory=list)
+    sections: dict[str, str] = field(default_factory=dict)
+    warnings: list[Warning_] = field(default_factory=list)
+    text: str = ""
+    content_sha256: str | None = None
+
+    def warn(self, code: str, detail: str = "", table: str | None = None) -> None:
+        self.warnings.append(Warning_(code, detail, table))
+
+    @property
+    def formats(self) -> dict[str, str]:
+        return {family: table.era for family, table in self.tables.items()}
+
+    @property
+    def violations(self) -> list[Check]:
+        return [check for check in self.checks if check.status == "fail"]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of ``nianbao parse`` (numbers stay ``int``/``Decimal``)."""
+        return {
+            "source_url": self.source_url,
+            "title": self.title,
+            "authority": self.authority,
+            "publisher": self.publisher,
+            "report_year": self.report_year,
+            "published": self.published.isoformat() if self.published else None,
+            "index_no": self.index_no,
+            "format": self.format,
+            "formats": self.formats,
+            "variants": {family: table.variant for family, table in self.tables.items()},
+            "tables": {family: table.rows() for family, table in self.tables.items()},
+            "table_flags": {f: t.flags for f, t in self.tables.items() if t.flags},
+            "derived": {
+                family: {
+                    f"{cell.row}:{cell.col}": cell.derived
+                    for cell in table.cells.values()
+                    if cell.derived is not None
+                }
+                for family, table in self.tables.items()
+                if any(cell.derived is not None for cell in table.cells.values())
+            },
+            "prose": {m.key: m.value for m in self.prose},
+            "checks": [
+                {
+                    "rule": c.rule,
+                    "status": c.status,
+                    **({"binding": c.binding} if c.binding else {}),
+                    **({"lhs": c.lhs, "rhs": c.rhs} if c.status == "fail" else {}),
+                    "detail": c.detail,
+                }
+                for c in self.checks
+            ],
+            "warnings": [w.to_dict() for w in self.warnings],
+        }
