@@ -138,7 +138,12 @@ class Report:
 
     @property
     def formats(self) -> dict[str, str]:
-        return {family: table.era for family, table in self.tables.items()}
+        """Format year per table; table 四 is the same in both formats, so it takes the report's."""
+        report_era = (self.format or "f2021").removeprefix("f")
+        return {
+            family: report_era if family == "t4" else table.era
+            for family, table in self.tables.items()
+        }
 
     @property
     def violations(self) -> list[Check]:

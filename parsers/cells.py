@@ -1,0 +1,51 @@
+"""Turn raw cell text into stored cells by the value conventions of report_format.json.
+
+The conventions differ by table: in tables 三 and 四 a blank or a dash is 0 (authorities often
+fill only the non-zero cells) but a blank 总计 is unknown and only *derived*; in table 二 a
+blank is missing, because 0 and unknown differ for money.
+"""
+
+from __future__ import annotations
+
+from .model import Cell, Table
+from .normalize import parse_value
+
+
+def count_cell(row: str, col: str, raw: str, *, is_total: bool) -> Cell:
+    """A cell of table 三 or 四."""
+    parsed = parse_value(raw)
+    if parsed.kind == "number":
+        return Cell(row, col, parsed.value, raw, "printed", flags=parsed.flags)
+    if parsed.kind == "marker":
+        return Cell(row, col, 0, raw, "marker_zero")
+    if parsed.kind == "blank" and not is_total:
+        return Cell(row, col, 0, raw, "blank_zero", flags=["blank_zero"])
+    # A blank total, or text where a number belongs: unknown, never guessed.
+    flags = ["total_derived"] if parsed.kind == "blank" else ["not_a_number"]
+    return Cell(row, col, None, raw, "missing", flags=flags)
+
+
+def t2_cell(row: str, col: str, raw: str, *, money: bool) -> Cell:
+    """A cell of table 二."""
+    parsed = parse_value(raw, money=money)
+    if parsed.kind == "number":
+        return Cell(row, col, parsed.value, raw, "printed", flags=parsed.flags)
+    if parsed.kind == "marker":
+        return Cell(row, col, None, raw, "marker_null", flags=["marker_null"])
+    flags = [] if parsed.kind == "blank" else ["not_a_number"]
+    return Cell(row, col, None, raw, "missing", flags=flags)
+
+
+def derive_row_totals(table: Table, parts: tuple[str, ...], total: str = "total") -> None:
+    """Fill ``derived`` on blank totals from their printed parts (flag ``total_derived``)."""
+    for (row, col), cell in table.cells.items():
+        if col != total or cell.value is not None or "total_derived" not in cell.flags:
+            continue
+        values = [table.value(row, part) for part in parts]
+        if all(v is not None for v in values):
+            cell.derived = sum(values)  # type: ignore[arg-type]
+
+
+def all_blank(raw_rows: list[list[str]]) -> bool:
+    """A template pasted unfilled: every value cell blank (flag ``table_unfilled``)."""
+    return bool(raw_rows) and all(not raw.strip() for row in raw_rows for raw in row)

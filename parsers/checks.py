@@ -1,0 +1,163 @@
+"""The consistency rules (勾稽关系) of report_format.json, evaluated on one report.
+
+Numbers are compared exactly as printed. A rule whose operand is missing, or only derived from
+a blank total, is ``not_checkable``; a rule that fails is recorded with both sides and never
+"fixed": a published table that breaks its own rules is itself data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .model import Check, Number, Report, Table
+from .spec import T3_APPLICANT_COLUMNS, T3_COLUMNS, T4_COLUMNS, T4_ROWS, table_spec
+
+_T3_GROUPS = ("denied", "unable", "not_processed")
+
+
+def run_checks(report: Report) -> list[Check]:
+    """All within-report rules (hard and soft) that apply to the tables found."""
+    checks: list[Check] = []
+    t2, t3, t4 = (report.tables.get(f) for f in ("t2", "t3", "t4"))
+    if t3 is not None and t3.cells:
+        checks += t3_balance(t3) + t3_row_total(t3) + t3_outcomes(t3)
+    if t4 is not None and t4.cells:
+        checks += t4_group_total(t4)
+    if t2 is not None and t2.variant == "t2_2019" and t2.cells:
+        checks += t2_2019_cumulative(t2)
+    checks += prose_checks(report)
+    return checks
+
+
+def _compare(rule: str, binding: str, lhs: Number | None, rhs: Number | None) -> Check:
+    if lhs is None or rhs is None:
+        return Check(rule, "not_checkable", binding, lhs, rhs, "an operand is missing or derived")
+    status = "pass" if lhs == rhs else "fail"
+    detail = f"{lhs} == {rhs}" if status == "pass" else f"{lhs} != {rhs} (diff {lhs - rhs})"
+    return Check(rule, status, binding, lhs, rhs, detail)
+
+
+def _sum(values: Iterable[Number | None]) -> Number | None:
+    total: Number = 0
+    for value in values:
+        if value is None:
+            return None
+        total += value
+    return total
+
+
+def _group_value(table: Table, group: str, col: str) -> Number | None:
+    """A derived group row (denied, unable, not_processed, other) for one column."""
+    spec = table_spec(table.variant)
+    if group == "other" and table.variant == "t3_2019":
+        return table.value("other", col)
+    leaves = [row.key for row in spec.stored_rows() if row.key.startswith(group + ".")]
+    present = [leaf for leaf in leaves if (leaf, col) in table.cells]
+    if not present:
+        return None
+    return _sum(table.value(leaf, col) for leaf in present)
+
+
+def t3_balance(table: Table) -> list[Check]:
+    out = []
+    for col in T3_COLUMNS:
+        lhs = _sum(table.value(r, col) for r in ("new_requests", "carried_over"))
+        rhs = _sum(table.value(r, col) for r in ("total_processed", "carried_forward"))
+        out.append(_compare("T3_BALANCE", col, lhs, rhs))
+    return out
+
+
+def t3_row_total(table: Table) -> list[Check]:
+    rows = dict.fromkeys(row for row, _ in table.cells)
+    return [
+        _compare(
+            "T3_ROW_TOTAL",
+            row,
+            table.value(row, "total"),
+            _sum(table.value(row, col) for col in T3_APPLICANT_COLUMNS),
+        )
+        for row in rows
+    ]
+
+
+def t3_outcomes(table: Table) -> list[Check]:
+    out = []
+    for col in T3_COLUMNS:
+        parts = [table.value("granted", col), table.value("partially_granted", col)]
+        parts += [_group_value(table, group, col) for group in (*_T3_GROUPS, "other")]
+        out.append(_compare("T3_OUTCOMES", col, table.value("total_processed", col), _sum(parts)))
+    return out
+
+
+def t4_group_total(table: Table) -> list[Check]:
+    return [
+        _compare(
+            "T4_GROUP_TOTAL",
+            row,
+            table.value(row, "total"),
+            _sum(table.value(row, col) for col in T4_COLUMNS[:-1]),
+        )
+        for row in T4_ROWS
+    ]
+
+
+def t2_2019_cumulative(table: Table) -> list[Check]:
+    out = []
+    for row in ("regulations", "normative_documents"):
+        total, published = table.value(row, "total_published"), table.value(row, "published")
+        if total is None or published is None:
+            out.append(Check("T2_2019_CUMULATIVE", "not_checkable", row, total, published))
+            continue
+        status = "pass" if total >= published else "fail"
+        out.append(
+            Check("T2_2019_CUMULATIVE", status, row, total, published, f"{total} >= {published}")
+        )
+    return out
+
+
+_PROSE_RULES = (
+    ("X_PROSE_NEW", "requests_received", "t3", "new_requests", "total"),
+    ("X_PROSE_CARRIED_OVER", "requests_carried_over", "t3", "carried_over", "total"),
+    ("X_PROSE_PROCESSED", "requests_processed", "t3", "total_processed", "total"),
+    ("X_PROSE_CARRIED_FORWARD", "requests_carried_forward", "t3", "carried_forward", "total"),
+    ("X_PROSE_REVIEW", "review_cases", "t4", "review", "total"),
+    ("X_PROSE_LITIGATION", "litigation_cases", "t4", "litigation", "total"),
+    (
+        "X_PROSE_NORMATIVE_IN_FORCE",
+        "normative_documents_in_force",
+        "t2",
+        "normative_documents",
+        "in_force",
+    ),
+)
+
+
+def prose_checks(report: Report) -> list[Check]:
+    """Soft rules: figures stated in prose against the table cells."""
+    prose = {metric.key: metric.value for metric in report.prose}
+    out = []
+    for rule, metric, family, row, col in _PROSE_RULES:
+        table = report.tables.get(family)
+        if metric not in prose or table is None or not table.cells:
+            continue
+        if row == "litigation":
+            cell = _sum(
+                table.value(r, col) for r in ("litigation_direct", "litigation_after_review")
+            )
+        else:
+            cell = table.value(row, col)
+        check = _compare(rule, f"prose:{metric}", prose[metric], cell)
+        if rule == "X_PROSE_NEW" and check.status == "fail":
+            # 受理 N 件 sometimes counts carried-over requests too.
+            with_carry = _sum([cell, table.value("carried_over", "total")])
+            if with_carry is not None and with_carry == prose[metric]:
+                check = Check(
+                    rule,
+                    "pass",
+                    check.binding,
+                    prose[metric],
+                    with_carry,
+                    "prose count includes carried-over requests",
+                )
+        out.append(check)
+    return out

@@ -1,0 +1,213 @@
+"""Turn a page or a text into one stream of rows of cells, whatever shape the tables arrived in.
+
+Every table reader works on this stream, so one reader serves HTML grids, one-cell-per-line
+text, tab-separated rows, `` | ``-joined rows and space-separated PDF lines alike. A row from an
+HTML table is *exact*: its cells sit at real grid positions (a blank cell is a blank cell, and
+``None`` marks a position covered by a row/column span). A row from text is not: blank cells
+there are usually padding.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import lxml.html
+from lxml import etree
+from w3lib.encoding import html_to_unicode
+
+from .normalize import is_value_cell
+
+SPANNED = None  # a grid position covered by another cell's rowspan/colspan
+
+
+@dataclass(slots=True)
+class Row:
+    cells: list[str | None]
+    exact: bool = False
+    table: int | None = None  # index of the HTML table the row came from
+
+    @property
+    def text(self) -> str:
+        return " ".join(cell for cell in self.cells if cell)
+
+    def filled(self) -> list[str]:
+        return [cell for cell in self.cells if cell]
+
+
+# --- text ---------------------------------------------------------------------------------------
+
+_PIPE = re.compile(r"\s*[|｜]\s*")
+_SPACES = re.compile(r"[ \u00a0\u3000]+")
+_MAX_LABEL_WITH_NUMBERS = 60
+
+
+def _split_spaced(line: str) -> list[str]:
+    """Split a PDF-style line of a label followed by space-separated numbers."""
+    tokens = _SPACES.split(line.strip())
+    if len(tokens) < 2:
+        return [line.strip()]
+    split_at = len(tokens)
+    while split_at > 0 and is_value_cell(tokens[split_at - 1]):
+        split_at -= 1
+    if split_at == len(tokens):
+        return [line.strip()]
+    label = " ".join(tokens[:split_at])
+    if len(label) > _MAX_LABEL_WITH_NUMBERS:
+        return [line.strip()]
+    return ([label] if label else []) + tokens[split_at:]
+
+
+def split_line(line: str) -> list[str]:
+    """Cells of one text line: tabs, pipes, or a label followed by space-separated numbers."""
+    if "\t" in line:
+        return [cell.strip() for cell in line.split("\t")]
+    if "|" in line or "｜" in line:
+        return [cell.strip() for cell in _PIPE.split(line.strip())]
+    return _split_spaced(line)
+
+
+def rows_from_text(text: str) -> list[Row]:
+    """Rows of a flattened text; lines holding nothing but separators are dropped."""
+    rows = []
+    for line in text.splitlines():
+        cells = split_line(line)
+        if any(cells):
+            rows.append(Row(cells))
+    return rows
+
+
+# --- HTML ---------------------------------------------------------------------------------------
+
+_BLOCK_TAGS = frozenset(
+    "p div br li ul ol h1 h2 h3 h4 h5 h6 section article header footer tr table dd dt dl "
+    "blockquote pre center form title".split()
+)
+_MAX_DEPTH = 400  # hostile pages nest deeper than any real one; flatten the rest
+_SKIP_TAGS = frozenset("script style noscript head template iframe object select option".split())
+
+
+def _cell_text(cell: etree._Element) -> str:
+    parts = []
+    for node in cell.iter():
+        if node.tag in ("br", "p", "div") and parts:
+            parts.append("\n")
+        if node.text and node.tag not in _SKIP_TAGS:
+            parts.append(node.text)
+        if node is not cell and node.tail:
+            parts.append(node.tail)
+    return re.sub(r"[ \t\u00a0\u3000]+", " ", "".join(parts)).strip()
+
+
+def table_grid(table: etree._Element) -> list[list[str | None]]:
+    """Expand a table's rowspan/colspan into a rectangular grid.
+
+    The text of a spanning cell stays in its first position; the positions it covers hold
+    ``SPANNED``, so a colspan=3 value is read once, not three times.
+    """
+    grid: list[list[str | None]] = []
+    pending: dict[tuple[int, int], bool] = {}
+    rows = [tr for tr in table.iter("tr") if _owning_table(tr) is table]
+    for r, tr in enumerate(rows):
+        row: list[str | None] = []
+        c = 0
+        for cell in tr:
+            if cell.tag not in ("td", "th"):
+                continue
+            while pending.pop((r, c), False):
+                row.append(SPANNED)
+                c += 1
+            colspan = _span(cell.get("colspan"))
+            rowspan = _span(cell.get("rowspan"))
+            row.append(_cell_text(cell))
+            row.extend([SPANNED] * (colspan - 1))
+            for dr in range(1, rowspan):
+                for dc in range(colspan):
+                    pending[(r + dr, c + dc)] = True
+            c += colspan
+        while pending.pop((r, c), False):
+            row.append(SPANNED)
+            c += 1
+        grid.append(row)
+    width = max((len(row) for row in grid), default=0)
+    for row in grid:
+        row.extend([""] * (width - len(row)))
+    return grid
+
+
+def _span(value: str | None) -> int:
+    try:
+        return max(1, min(int(value or 1), 100))
+    except ValueError:
+        return 1
+
+
+def _owning_table(element: etree._Element) -> etree._Element | None:
+    for ancestor in element.iterancestors():
+        if ancestor.tag == "table":
+            return ancestor
+    return None
+
+
+_UTF8_PARSER = lxml.html.HTMLParser(encoding="utf-8")
+
+
+def decode_html(body: bytes, content_type: str | None = None) -> str:
+    """Decode a page body: header charset, then ``<meta>``, then sniffing.
+
+    w3lib reads gb2312/gbk declarations as gb18030, the superset real portals actually send.
+    """
+    _, text = html_to_unicode(content_type, body)
+    return text
+
+
+def parse_html_document(html: str | bytes) -> etree._Element:
+    """Parse possibly malformed HTML; an empty or unparsable page gives an empty body."""
+    if isinstance(html, bytes):
+        html = decode_html(html)
+    try:
+        return lxml.html.document_fromstring(
+            html.encode("utf-8", "surrogatepass"), parser=_UTF8_PARSER
+        )
+    except (etree.ParserError, ValueError):
+        return lxml.html.document_fromstring(b"<html><body></body></html>")
+
+
+def rows_from_html(root: etree._Element) -> list[Row]:
+    """Rows in document order: text lines outside tables, grid rows inside (outermost tables)."""
+    rows: list[Row] = []
+    buffer: list[str] = []
+    table_count = 0
+
+    def flush() -> None:
+        for line in "".join(buffer).splitlines():
+            line = line.strip()
+            if line:
+                rows.extend(Row(cells) for cells in [split_line(line)] if any(cells))
+        buffer.clear()
+
+    def walk(node: etree._Element, depth: int) -> None:
+        nonlocal table_count
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if depth > _MAX_DEPTH:
+            buffer.append("\n" + "".join(node.itertext()) + "\n")
+        elif tag == "table":
+            flush()
+            index = table_count
+            table_count += 1
+            for cells in table_grid(node):
+                if cells:
+                    rows.append(Row(cells, exact=True, table=index))
+        elif tag and tag not in _SKIP_TAGS:
+            block = tag in _BLOCK_TAGS
+            buffer.append("\n" if block else "")
+            buffer.append(node.text or "")
+            for child in node:
+                walk(child, depth + 1)
+            buffer.append("\n" if block else "")
+        buffer.append(node.tail or "")
+
+    body = root.find("body")
+    walk(body if body is not None else root, 0)
+    flush()
+    return rows

@@ -1,0 +1,199 @@
+"""Report metadata: title, authority, report year, publication date, publisher, 索引号.
+
+Sources in order of trust: the page's standard meta tags (ArticleTitle, PubDate,
+ContentSource), the title line, the 统计期限 sentence, the labelled metadata block
+(发布日期 / 来源 / 发布机构 / 索引号), then hints the spider passed (its column, its portal's
+authority). The report year is the year reported on; the publication year minus one is only a
+flagged last resort.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+_TITLE = re.compile(
+    r"(?P<pre>[^\s，。,;；:：]{0,40}?)(?P<year>(?:19|20)\d{2})\s*年度?\s*(?P<post>[^\s，。,]{0,40}?)"
+    r"政府(?:信息|资讯)公开(?:工作)?(?:年度)?(?:工作)?(?:报告|年报)"
+)
+_STAT_PERIOD = re.compile(
+    r"统计(?:期限|时间|时限|区间)[^0-9]{0,12}((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日"
+)
+_DATE = re.compile(r"((?:19|20)\d{2})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
+_PUBLISHED_LABEL = re.compile(
+    r"(?:发布日期|发布时间|发文日期|成文日期|公开日期)\s*[:：]?\s*((?:19|20)\d{2}[-年/.]\s*\d{1,2}"
+    r"[-月/.]?\s*\d{1,2})"
+)
+_SOURCE_LABEL = re.compile(
+    r"(?:信息来源|发布机构|来源|发文机关)\s*[:：]\s*([^\s:：]{2,40}?)(?=\s|$|发布|浏览|时间|日期)"
+)
+_INDEX_NO = re.compile(r"索\s*引\s*号\s*[:：]?\s*([0-9A-Za-z\-/]{6,60})")
+_BARE_PLACE = re.compile(r"^(?P<name>.+?(?:镇|乡|县|区|市|旗|自治县|自治州))$")
+_STREET = re.compile(r"^(?P<name>.+?街道)$")
+
+
+@dataclass(slots=True)
+class Metadata:
+    title: str | None = None
+    authority: str | None = None
+    publisher: str | None = None
+    report_year: int | None = None
+    year_source: str | None = None
+    published: dt.date | None = None
+    index_no: str | None = None
+
+
+def find_title(lines: list[str], meta_title: str | None = None) -> re.Match[str] | None:
+    """The first title-like match in the meta title or the opening lines."""
+    for candidate in ([meta_title] if meta_title else []) + lines[:40]:
+        match = _TITLE.search(candidate or "")
+        if match:
+            return match
+    return None
+
+
+def authority_from_title(match: re.Match[str], lines: list[str]) -> str | None:
+    name = match.group("pre") or match.group("post")
+    if not name and match.string in lines:
+        # The authority on its own line above the title: "洪泽区人民政府 / 2023 年…报告".
+        index = lines.index(match.string)
+        name = lines[index - 1].strip() if index > 0 and len(lines[index - 1]) <= 30 else ""
+    name = re.sub(r"^关于|的$|[《》“”\"]", "", name or "").strip()
+    return name or None
+
+
+def canonical_authority(name: str, publisher: str | None = None) -> str:
+    """Full organ name: a bare place becomes its government (渔洋镇 -> 渔洋镇人民政府).
+
+    A publisher that ends with the same organ but names more of it (凉州区四坝镇人民政府 for
+    四坝镇) is preferred, since it pins down which 四坝镇 is meant.
+    """
+    name = re.sub(r"\s+", "", name)
+    if _STREET.match(name):
+        name += "办事处"
+    elif _BARE_PLACE.match(name):
+        name += "人民政府"
+    if publisher:
+        publisher = re.sub(r"\s+", "", publisher)
+        if publisher != name and publisher.endswith(name) and len(publisher) <= len(name) + 12:
+            return publisher
+    return name
+
+
+def find_published(text: str, meta_date: str | None = None) -> dt.date | None:
+    for candidate in (meta_date, *(m.group(1) for m in _PUBLISHED_LABEL.finditer(text))):
+        date = _to_date(candidate)
+        if date is not None:
+            return date
+    return None
+
+
+def _to_date(text: str | None) -> dt.date | None:
+    match = _DATE.search(text or "")
+    if not match:
+        return None
+    try:
+        return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    except ValueError:
+        return None
+
+
+def find_publisher(text: str, meta_source: str | None = None) -> str | None:
+    if meta_source and meta_source.strip():
+        return meta_source.strip()
+    match = _SOURCE_LABEL.search(text[:3000])
+    if match:
+        return match.group(1)
+    return _publisher_block(text)
+
+
+def _publisher_block(text: str) -> str | None:
+    """A 索引号 | 公开方式 | 发布机构 header line with its values on the next line."""
+    lines = text[:3000].splitlines()
+    for index, line in enumerate(lines[:-1]):
+        labels = line.split()
+        if "发布机构" in labels:
+            values = lines[index + 1].split()
+            if len(values) == len(labels):
+                return values[labels.index("发布机构")]
+    return None
+
+
+def find_index_no(text: str) -> str | None:
+    match = _INDEX_NO.search(text[:3000])
+    if match:
+        return match.group(1)
+    lines = text[:3000].splitlines()
+    for index, line in enumerate(lines[:-1]):
+        labels = line.split()
+        if "索引号" in labels:
+            values = lines[index + 1].split()
+            if len(values) == len(labels):
+                return values[labels.index("索引号")]
+    return None
+
+
+def find_report_year(
+    title_match: re.Match[str] | None, text: str, published: dt.date | None
+) -> tuple[int | None, str | None]:
+    """(year, where it came from): title, statistics period, or publication year - 1."""
+    if title_match:
+        return int(title_match.group("year")), "title"
+    period = _STAT_PERIOD.search(text)
+    if period:
+        return int(period.group(1)), "statistics_period"
+    if published is not None:
+        return published.year - 1, "published_minus_one"
+    return None, None
+
+
+_PROSE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+
+
+def year_from_prose(text: str) -> int | None:
+    """Last resort: the year most often written in the opening text (flagged by the caller)."""
+    years = [int(y) for y in _PROSE_YEAR.findall(text[:1500])]
+    if not years:
+        return None
+    return max(set(years), key=lambda y: (years.count(y), -years.index(y)))
+
+
+def extract_metadata(
+    text: str, *, meta: dict[str, str] | None = None, hints: dict[str, object] | None = None
+) -> Metadata:
+    """Metadata from the page's meta tags, its text and the spider's hints."""
+    meta = meta or {}
+    hints = hints or {}
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    title_match = find_title(lines, meta.get("ArticleTitle") or meta.get("title"))
+    found = Metadata()
+    found.title = (
+        meta.get("ArticleTitle") or (title_match.string.strip() if title_match else None)
+    ) or _str(hints.get("title"))
+    if title_match is None and found.title:
+        title_match = find_title([found.title])
+    found.published = find_published(text, meta.get("PubDate")) or _to_date(
+        _str(hints.get("published"))
+    )
+    found.publisher = find_publisher(text, meta.get("ContentSource"))
+    found.index_no = find_index_no(text)
+    year, source = find_report_year(title_match, text, None)
+    if year is None and isinstance(hints.get("report_year"), int):
+        year, source = int(hints["report_year"]), "hint"  # type: ignore[arg-type]
+    if year is None and found.published is not None:
+        year, source = found.published.year - 1, "published_minus_one"
+    if year is None:
+        year = year_from_prose(text)
+        source = "prose" if year is not None else None
+    found.report_year, found.year_source = year, source
+    name = authority_from_title(title_match, lines) if title_match else None
+    if name:
+        found.authority = canonical_authority(name, found.publisher)
+    elif hints.get("authority"):
+        found.authority = _str(hints["authority"])
+    return found
+
+
+def _str(value: object) -> str | None:
+    return str(value) if value else None

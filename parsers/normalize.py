@@ -1,0 +1,140 @@
+"""Text normalisation for matching labels and reading numbers, as report_format.json describes.
+
+Labels are compared only after normalisation, because the same template row arrives with
+full-width brackets, split words (``商业 企业``), enumerators and provincial notes. Numbers are
+read as printed (``Decimal`` for money) and tagged with how they were read, so a later reader can
+tell a printed 0 from a blank cell taken as 0.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+
+import opencc
+
+_T2S = opencc.OpenCC("t2s")
+# Phrase-level Taiwan -> mainland conversion turns 資訊 into 信息, as the spec asks.
+_TW2SP = opencc.OpenCC("tw2sp")
+
+_WHITESPACE = re.compile(r"[\s\u00a0\u3000\u200b\u200c\u200d\ufeff]+")
+_QUOTES = re.compile(r"[“”‘’「」『』\"'`]")
+_BRACKETS = str.maketrans({"【": "(", "】": ")", "〔": "(", "〕": ")", "[": "(", "]": ")"})
+_ENUMERATOR = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.．]|\([一二三四五六七八九十]+\)|[0-9]+[、.．]"
+    r"|\([0-9]+\)|[①②③④⑤⑥⑦⑧⑨⑩])"
+)
+_TRAILING_NOTE = re.compile(r"\([^()]*\)$")
+
+
+def to_simplified(text: str) -> tuple[str, bool]:
+    """Return ``text`` in Simplified script and whether it was Traditional.
+
+    Conversion is skipped for text that is already Simplified: phrase-level conversion of
+    mainland text could otherwise rewrite mainland terms.
+    """
+    if _T2S.convert(text) == text:
+        return text, False
+    return _TW2SP.convert(text), True
+
+
+@lru_cache(maxsize=8192)
+def normalize_label(label: str) -> str:
+    """Normalise a row/column label or heading for matching (report_format.json normalization).
+
+    NFKC, no whitespace, unified brackets, no quotes, no leading enumerator, no trailing
+    parenthetical note. The result is only for matching; raw labels are kept elsewhere.
+    """
+    text = unicodedata.normalize("NFKC", label).translate(_BRACKETS)
+    text = _QUOTES.sub("", _WHITESPACE.sub("", text))
+    text = text.strip("|:：;；,，。")
+    text = _ENUMERATOR.sub("", text)
+    stripped = _TRAILING_NOTE.sub("", text)
+    return stripped or text
+
+
+def enumerator_of(label: str) -> str:
+    """The leading enumerator (``(六)``, ``3.``) of a label, normalised; '' if none."""
+    text = _WHITESPACE.sub("", unicodedata.normalize("NFKC", label).translate(_BRACKETS))
+    match = _ENUMERATOR.match(text)
+    return match.group(0) if match else ""
+
+
+# --- numbers -----------------------------------------------------------------------------------
+
+DASH_MARKERS = frozenset({"/", "-", "—", "——", "–", "\\", "无", "空", "－", "／", "―", "─"})
+_COUNT_UNITS = re.compile(r"(?:件|条|项|个|次|人次|起|宗)$")
+_NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
+_MONEY = re.compile(r"^([+-]?\d+(?:\.\d+)?)(元|万元|亿元)$")
+_SIGNED = re.compile(r"^(增加|增|减少|减)(\d+)$")
+_MONEY_FACTOR = {"元": Decimal("0.0001"), "万元": Decimal(1), "亿元": Decimal(10000)}
+
+
+@dataclass(slots=True)
+class ParsedValue:
+    """A cell read as printed: ``kind`` is number, blank, marker or text."""
+
+    kind: str
+    value: int | Decimal | None = None
+    flags: list[str] = field(default_factory=list)
+
+
+def clean_number_text(raw: str) -> str:
+    text = unicodedata.normalize("NFKC", raw)
+    text = _WHITESPACE.sub("", text).replace(",", "").replace("，", "")
+    return text.strip("|")
+
+
+@lru_cache(maxsize=4096)
+def _parse_value_cached(raw: str, money: bool) -> tuple[str, int | Decimal | None, tuple[str, ...]]:
+    text = clean_number_text(raw)
+    if not text:
+        return "blank", None, ()
+    if text in DASH_MARKERS or set(text) <= set("-—–/\\－／"):
+        return "marker", None, ()
+    flags: tuple[str, ...] = ()
+    money_match = _MONEY.match(text)
+    if money_match:
+        unit = money_match.group(2)
+        amount = _tidy(Decimal(money_match.group(1)) * _MONEY_FACTOR[unit])
+        return "number", amount, ("unit_converted",) if unit != "万元" else ()
+    signed = _SIGNED.match(text)
+    if signed:
+        sign = -1 if signed.group(1).startswith("减") else 1
+        return "number", sign * int(signed.group(2)), ()
+    text = _COUNT_UNITS.sub("", text)
+    if not _NUMBER.match(text):
+        return "text", None, ()
+    try:
+        if "." in text:
+            number: int | Decimal = Decimal(text)
+            if not money and number == number.to_integral_value():
+                number = int(number)
+        else:
+            number = int(text)
+    except (InvalidOperation, ValueError):
+        return "text", None, ()
+    return "number", number, flags
+
+
+def _tidy(amount: Decimal) -> Decimal:
+    """Drop trailing zeros left by unit conversion without switching to exponent notation."""
+    if amount == amount.to_integral_value():
+        return amount.quantize(Decimal(1))
+    return amount.normalize()
+
+
+def parse_value(raw: str | None, *, money: bool = False) -> ParsedValue:
+    """Read one table cell. ``money`` keeps decimals (万元 columns); counts become ``int``."""
+    if raw is None:
+        return ParsedValue("blank")
+    kind, value, flags = _parse_value_cached(raw, money)
+    return ParsedValue(kind, value, list(flags))
+
+
+def is_value_cell(raw: str) -> bool:
+    """Whether a cell holds a value (number, dash marker or nothing) rather than a label."""
+    return parse_value(raw).kind != "text"

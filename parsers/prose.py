@@ -1,0 +1,126 @@
+"""Figures stated in a report's prose (report_format.json ``prose_metrics``).
+
+Before 2019 reports had no fixed tables, so prose is their only data; after 2019 the prose
+repeats table figures, which the soft X_PROSE_* rules compare. Each figure keeps the sentence
+span it came from, and flags ``approximate`` (327余条) or ``cn_numeral`` (三件).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .model import ProseMetric
+
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_NUM = r"(\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+)"
+_GAP = r"[^，。,；;！!？?\n]{0,%d}?"
+
+# (key, pattern): the first group is the number. Order matters: first match wins per key.
+_PATTERNS: tuple[tuple[str, str], ...] = (
+    ("proactive_items", r"主动公开" + _GAP % 14 + _NUM + r"(余|多)?条"),
+    (
+        "requests_received",
+        r"(?:收到|受理|新收|接收)" + _GAP % 16 + r"(?:申请|事项)" + _GAP % 8 + _NUM + r"(余|多)?件",
+    ),
+    ("requests_carried_over", r"上年(?:度)?结转" + _GAP % 12 + _NUM + r"件"),
+    ("requests_carried_forward", r"结转(?:下年度|至\d{4}年)" + _GAP % 8 + _NUM + r"件"),
+    ("review_cases", r"行政复议" + _GAP % 4 + _NUM + r"(?:件|起)"),
+    ("litigation_cases", r"行政诉讼" + _GAP % 4 + _NUM + r"(?:件|起)"),
+    ("fees_yuan", r"(?:收取|信息处理费)" + _GAP % 10 + _NUM + r"元"),
+    ("normative_documents_issued", r"制发(?:行政)?规范性文件" + _GAP % 4 + _NUM + r"件"),
+    ("normative_documents_repealed", r"废止(?:行政)?规范性文件" + _GAP % 4 + _NUM + r"件"),
+    ("normative_documents_in_force", r"现行有效(?:行政)?规范性文件" + _GAP % 4 + _NUM + r"件"),
+)
+_COMPILED = tuple((key, re.compile(pattern)) for key, pattern in _PATTERNS)
+
+# Sentences that state a zero: 未收到申请, 未发生…行政复议, 未收取任何…费.
+_ZEROS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "requests_received",
+        re.compile(
+            r"(?:未|没有)(?:收到|受理|接到)" + _GAP % 12 + r"(?:申请|依申请公开事项)"
+            r"|无依申请公开|尚无" + _GAP % 10 + r"收到和处理政府信息公开申请"
+        ),
+    ),
+    (
+        "review_cases",
+        re.compile(
+            r"(?:未|没有)(?:发生|出现)" + _GAP % 24 + r"行政复议"
+            r"|尚无" + _GAP % 20 + r"行政复议"
+        ),
+    ),
+    (
+        "litigation_cases",
+        re.compile(
+            r"(?:未|没有)(?:发生|出现)" + _GAP % 24 + r"行政诉讼"
+            r"|尚无" + _GAP % 30 + r"行政诉讼"
+        ),
+    ),
+    ("fees_yuan", re.compile(r"未(?:收取|发生)" + _GAP % 16 + r"(?:费|收费)")),
+)
+
+
+def cn_to_int(text: str) -> int | None:
+    """Small Chinese numerals as printed in prose: 三, 十二, 二十三, 一百零五."""
+    if not text:
+        return None
+    total, section = 0, 0
+    for char in text:
+        if char in _CN_DIGITS:
+            section = _CN_DIGITS[char]
+        elif char in "十百千":
+            unit = {"十": 10, "百": 100, "千": 1000}[char]
+            total += (section or 1) * unit
+            section = 0
+        else:
+            return None
+    return total + section
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    left = max(text.rfind(p, 0, start) for p in "。；;\n") + 1
+    right_candidates = [i for i in (text.find(p, end) for p in "。；;\n") if i != -1]
+    right = min(right_candidates) if right_candidates else len(text)
+    return text[left : right + 1].strip()
+
+
+def extract_prose(text: str) -> list[ProseMetric]:
+    """One metric per key: the first stated figure, or 0 from a zero sentence."""
+    found: dict[str, ProseMetric] = {}
+    for key, pattern in _COMPILED:
+        for match in pattern.finditer(text):
+            raw = match.group(1)
+            flags = []
+            if raw.isdigit():
+                value: int | None = int(raw)
+            elif re.fullmatch(r"\d+\.\d+", raw):
+                continue  # a percentage or money in the wrong unit, not a count
+            else:
+                value = cn_to_int(raw)
+                flags.append("cn_numeral")
+            if value is None:
+                continue
+            if match.lastindex and match.lastindex >= 2 and match.group(2):
+                flags.append("approximate")
+            found[key] = ProseMetric(key, value, _sentence(text, *match.span()), flags)
+            break
+    for key, pattern in _ZEROS:
+        if key in found:
+            continue
+        match = pattern.search(text)
+        if match:
+            found[key] = ProseMetric(key, 0, _sentence(text, *match.span()), ["zero_phrase"])
+    return list(found.values())

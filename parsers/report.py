@@ -1,0 +1,258 @@
+"""Parse a whole report: page HTML or text in, a structured :class:`Report` out.
+
+The document becomes one row stream (``layout``); the sections are found by their headings; each
+table is read from its own region (between its section heading or anchor and the next table or
+section); then metadata, prose figures and the consistency checks are added. Nothing here
+raises on a strange report: it returns what it could read with warnings saying what it could not.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from lxml import etree
+
+from .checks import run_checks
+from .chrome import strip_chrome
+from .layout import Row, decode_html, parse_html_document, rows_from_html, rows_from_text
+from .metadata import extract_metadata
+from .model import ParseError, Report, Table
+from .normalize import normalize_label, to_simplified
+from .prose import extract_prose
+from .sections import Heading, find_headings, section_texts
+from .table_t2 import read_t2
+from .table_t3 import read_t3
+from .table_t4 import read_t4
+
+#: Inputs larger than this are refused: no real report page comes near it.
+MAX_INPUT_CHARS = 20_000_000
+
+_T2_ANCHORS = ("第二十条第",)
+_T3_ANCHORS = ("本列数据的勾稽关系", "本年新收政府信息公开申请数量", "上年结转政府信息公开申请数量")
+_T4_ANCHORS = ("未经复议直接起诉", "复议后起诉")
+_PRE2019_SECTIONS = ("fees",)
+
+
+def parse_text(text: str, *, url: str | None = None, hints: dict | None = None) -> Report:
+    """Parse report text (one cell per line, tab/pipe rows, PDF text ...)."""
+    _check_size(text)
+    text, traditional = to_simplified(text)
+    clean = strip_chrome(_drop_corpus_header(text))
+    report = _parse_rows(rows_from_text(clean), clean, url=url, hints=hints, meta={})
+    if traditional:
+        report.warn("traditional_script", "converted to Simplified script before parsing")
+    return report
+
+
+def parse_html(
+    html: str | bytes,
+    *,
+    url: str | None = None,
+    hints: dict | None = None,
+    clean_text: str | None = None,
+) -> Report:
+    """Parse a report page. Tables are read from the HTML grid, where cells keep positions.
+
+    ``clean_text`` (the clean stage's main-content text) is stored as the report's text when
+    given; otherwise the page's own text, chrome stripped, is used.
+    """
+    if isinstance(html, bytes):
+        html = decode_html(html)
+    _check_size(html)
+    html, traditional = to_simplified(html)
+    root = parse_html_document(html)
+    meta = _meta_tags(root)
+    rows = _strip_chrome_rows(rows_from_html(root))
+    text = clean_text if clean_text is not None else "\n".join(_row_line(row) for row in rows)
+    report = _parse_rows(rows, text, url=url, hints=hints, meta=meta)
+    if traditional:
+        report.warn("traditional_script", "converted to Simplified script before parsing")
+    return report
+
+
+def parse_path(path: str | Path, *, url: str | None = None) -> Report:
+    """Parse a saved page (.html/.htm/.shtml) or text file; corpus headers give the URL."""
+    path = Path(path)
+    data = path.read_bytes()
+    if path.suffix.lower() in (".html", ".htm", ".shtml", ".xhtml", ".jsp", ".aspx"):
+        return parse_html(data, url=url)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = data.decode("gb18030", errors="replace")
+    header = _corpus_header(text)
+    return parse_text(text, url=url or header.get("source_url"))
+
+
+# --- internals ---------------------------------------------------------------------------------
+
+
+def _check_size(text: str) -> None:
+    if len(text) > MAX_INPUT_CHARS:
+        raise ParseError(f"input of {len(text)} characters exceeds {MAX_INPUT_CHARS}")
+
+
+def _corpus_header(text: str) -> dict[str, str]:
+    """The ``key: value`` block above ``---`` in corpus texts (source_url, authority ...)."""
+    head, sep, _ = text.partition("\n---\n")
+    if not sep or len(head) > 4000:
+        return {}
+    pairs = [line.split(":", 1) for line in head.splitlines() if ":" in line]
+    fields = {key.strip(): value.strip() for key, value in pairs}
+    return fields if "source_url" in fields else {}
+
+
+def _drop_corpus_header(text: str) -> str:
+    return text.partition("\n---\n")[2] if _corpus_header(text) else text
+
+
+def _meta_tags(root: etree._Element) -> dict[str, str]:
+    out = {}
+    for meta in root.iter("meta"):
+        name, content = meta.get("name"), meta.get("content")
+        if name and content:
+            out[name] = content.strip()
+    title = root.find(".//title")
+    if title is not None and title.text:
+        out["title"] = title.text.strip()
+    return out
+
+
+def _row_line(row: Row) -> str:
+    return " | ".join(row.filled()) if row.exact else " ".join(row.filled())
+
+
+def _strip_chrome_rows(rows: list[Row]) -> list[Row]:
+    """Drop chrome lines outside tables; cut the page at its end-of-article marker."""
+    kept: list[Row] = []
+    for row in rows:
+        if row.exact:
+            kept.append(row)
+            continue
+        line = " ".join(row.filled())
+        clean = strip_chrome(line)
+        if clean != line and not clean:
+            if line != clean and _is_end_marker(line):
+                break
+            continue
+        kept.append(row)
+    return kept
+
+
+def _is_end_marker(line: str) -> bool:
+    from .chrome import END_MARKERS
+
+    return any(marker in line for marker in END_MARKERS)
+
+
+def _first_index(rows: list[Row], anchors: tuple[str, ...], start: int = 0) -> int | None:
+    for index in range(start, len(rows)):
+        joined = "".join(normalize_label(cell) for cell in rows[index].filled())
+        if any(anchor in joined for anchor in anchors):
+            return index
+    return None
+
+
+def _heading_index(headings: list[Heading], key: str) -> int | None:
+    return next((h.index for h in headings if h.key == key), None)
+
+
+def _next_heading(headings: list[Heading], after: int, default: int) -> int:
+    return min((h.index for h in headings if h.index > after), default=default)
+
+
+def _regions(rows: list[Row], headings: list[Heading]) -> dict[str, tuple[int, int]]:
+    """Row ranges of tables 二, 三 and 四 (end exclusive)."""
+    n = len(rows)
+    out: dict[str, tuple[int, int]] = {}
+    t3_start = _first_index(rows, _T3_ANCHORS, _heading_index(headings, "requests") or 0)
+    if t3_start is None:
+        t3_start = _first_index(rows, _T3_ANCHORS)
+    t4_heading = _heading_index(headings, "review_litigation")
+    t4_start = t4_heading
+    if t4_start is None or (t3_start is not None and t4_start < t3_start):
+        t4_anchor = _first_index(rows, _T4_ANCHORS, t3_start or 0)
+        t4_start = None if t4_anchor is None else max((t3_start or 0) + 1, t4_anchor - 2)
+    t2_start = _heading_index(headings, "proactive")
+    if t2_start is None:
+        t2_start = _first_index(rows, _T2_ANCHORS)
+    if t2_start is not None:
+        limit = min(x for x in (t3_start, t4_start, n) if x is not None and x > t2_start)
+        out["t2"] = (t2_start, min(limit, _next_heading(headings, t2_start, n)))
+    if t3_start is not None:
+        limit = min(x for x in (t4_start, n) if x is not None and x > t3_start)
+        out["t3"] = (t3_start, min(limit, _next_heading(headings, t3_start, n)))
+    if t4_start is not None:
+        out["t4"] = (t4_start, _next_heading(headings, t4_start, n))
+    return out
+
+
+_READERS: dict[str, Callable[[list[Row], Report], Table | None]] = {
+    "t2": read_t2,
+    "t3": read_t3,
+    "t4": read_t4,
+}
+
+
+def _parse_rows(
+    rows: list[Row], text: str, *, url: str | None, hints: dict | None, meta: dict[str, str]
+) -> Report:
+    metadata = extract_metadata(text, meta=meta, hints=hints)
+    report = Report(
+        source_url=url or (hints or {}).get("source_url"),
+        title=metadata.title,
+        authority=metadata.authority,
+        publisher=metadata.publisher,
+        report_year=metadata.report_year,
+        published=metadata.published,
+        index_no=metadata.index_no,
+        text=text,
+        content_sha256=hashlib.sha256(re.sub(r"\s+", "", text).encode("utf-8")).hexdigest(),
+    )
+    if metadata.year_source == "published_minus_one":
+        report.warn("year_from_published", "report year taken as publication year - 1")
+    elif metadata.year_source == "prose":
+        report.warn("year_from_prose", "report year taken from the year most written in prose")
+    if not rows:
+        report.warn("empty_page", "the page holds no text")
+        return report
+    headings = find_headings(rows)
+    report.sections = section_texts(rows, headings)
+    for family, (start, end) in _regions(rows, headings).items():
+        table = _READERS[family](rows[start:end], report)
+        if table is not None:
+            report.tables[family] = table
+    report.prose = extract_prose(_prose_text(rows, report))
+    report.format = _report_format(report, headings)
+    if report.format != "pre2019":
+        for family in ("t2", "t3", "t4"):
+            if family not in report.tables:
+                report.warn("table_missing", f"no table {family} found", family)
+    variants = {table.era for table in report.tables.values() if table.family != "t4"}
+    if len(variants) > 1 and not any(w.code == "era_mixed" for w in report.warnings):
+        report.warn("era_mixed", f"table variants {report.formats}")
+    report.checks = run_checks(report)
+    if report.authority is None:
+        report.warn("authority_unknown", "no authority in title, meta tags or hints")
+    if report.report_year is None:
+        report.warn("year_unknown", "no report year in title, statistics period or hints")
+    return report
+
+
+def _prose_text(rows: list[Row], report: Report) -> str:
+    """Text outside the tables' value rows, so table cells never read as prose figures."""
+    return "\n".join(" ".join(row.filled()) for row in rows if not row.exact)
+
+
+def _report_format(report: Report, headings: list[Heading]) -> str | None:
+    for family in ("t3", "t2"):
+        table = report.tables.get(family)
+        if table is not None:
+            return f"f{table.era}"
+    year = report.report_year
+    if (year is not None and year <= 2018) or any(h.key in _PRE2019_SECTIONS for h in headings):
+        return "pre2019"
+    return None

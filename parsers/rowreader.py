@@ -1,0 +1,125 @@
+"""Shared machinery of the table readers: find row labels, collect the values that follow them.
+
+A table row may arrive as one grid row (HTML), one text row (tabs, pipes) or a label line
+followed by one value per line. The reader therefore walks the row stream, starts a row at
+each recognised label and keeps collecting value cells until the next label, and only then
+fits the collected cells to the number of columns the table has.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from .layout import Row
+from .normalize import normalize_label, parse_value
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_FUZZY_CUTOFF = 0.8
+
+
+@dataclass(slots=True)
+class LabelledRow:
+    """A label and the raw value cells collected after it."""
+
+    key: str
+    label: str
+    cells: list[str | None] = field(default_factory=list)
+    exact: bool = False
+    flags: list[str] = field(default_factory=list)
+
+
+def is_label(cell: str | None) -> bool:
+    return bool(cell) and parse_value(cell).kind == "text"
+
+
+def fuzzy_match(normalized: str, candidates: Iterable[str]) -> str | None:
+    """Best close label for a misprinted or OCR-damaged one (``其他法律行政止公开``)."""
+    if len(_CJK.findall(normalized)) < 4:
+        return None
+    found = difflib.get_close_matches(normalized, list(candidates), n=1, cutoff=_FUZZY_CUTOFF)
+    return found[0] if found else None
+
+
+def fit_values(cells: list[str | None], n: int, exact: bool) -> tuple[list[str], list[str]]:
+    """Fit the value cells collected for a row to ``n`` columns.
+
+    Returns the ``n`` raw cell texts ('' = blank) and flags. Grid rows keep positions; text
+    rows lose blank cells as padding unless keeping them is the only way to get ``n`` cells.
+    """
+    values = [cell or "" for cell in cells if cell is not None]
+    if exact and len(values) == n:
+        return values, []
+    filled = [v for v in values if v.strip()]
+    if len(filled) == 1 and n > 1 and _glued_zeros(filled[0], n):
+        return ["0"] * n, ["glued_zeros"]
+    if len(filled) == n:
+        return filled, []
+    trimmed = list(values)
+    while len(trimmed) > n and not trimmed[-1].strip():
+        trimmed.pop()
+    while len(trimmed) > n and not trimmed[0].strip():
+        trimmed.pop(0)
+    if len(trimmed) == n:
+        return trimmed, []
+    padded = filled[:n] + [""] * max(0, n - len(filled))
+    return padded, ["token_count_mismatch"]
+
+
+def _glued_zeros(text: str, n: int) -> bool:
+    digits = text.replace(" ", "")
+    return len(digits) == n and set(digits) == {"0"}
+
+
+# Resolves a normalized label in the current context to a row key, a group key, or None.
+Classifier = Callable[[str, str, str | None], tuple[str, str] | None]
+
+
+def read_labelled_rows(
+    rows: list[Row], classify: Classifier
+) -> tuple[list[LabelledRow], list[tuple[str, list[str]]]]:
+    """Walk rows, attach value cells to the last recognised label.
+
+    ``classify(normalized, raw, group)`` returns ``("row", key)``, ``("group", key)`` or None.
+    Returns the labelled rows in order and the unrecognised labels that carried values.
+    """
+    out: list[LabelledRow] = []
+    unmatched: list[tuple[str, list[str]]] = []
+    current: LabelledRow | None = None
+    orphan: tuple[str, list[str]] | None = None
+    group: str | None = None
+    for row in rows:
+        for cell in row.cells:
+            if cell is None:
+                continue
+            if not is_label(cell):
+                if current is not None:
+                    current.cells.append(cell)
+                    current.exact = current.exact and row.exact
+                elif orphan is not None and cell.strip():
+                    orphan[1].append(cell)
+                continue
+            normalized = normalize_label(cell)
+            found = classify(normalized, cell, group)
+            if found is None:
+                if current is not None and not any(v and v.strip() for v in current.cells):
+                    continue  # a label split over several cells or lines
+                if current is not None or orphan is not None:
+                    current = None
+                    orphan = (cell, [])
+                    unmatched.append(orphan)
+                continue
+            kind, key = found
+            orphan = None
+            if kind == "group":
+                group = key
+                current = LabelledRow(key=f"@{key}", label=cell, exact=row.exact)
+                out.append(current)
+                continue
+            if "." in key:
+                group = key.split(".", 1)[0]
+            current = LabelledRow(key=key, label=cell, exact=row.exact)
+            out.append(current)
+    return out, [(label, values) for label, values in unmatched if values]

@@ -1,0 +1,149 @@
+"""Table 二 (主动公开政府信息情况): a stack of blocks, each with its own ``信息内容`` header.
+
+Each block says which columns its rows have, so the reader keeps the columns of the last header
+it saw and reads each row label's values against them. The variant (2021: 制发/废止/现行有效;
+2019: 新制作/新公开/对外公开总数, 上一年项目数量/本年增减) follows from the headers, block by
+block, so a report mixing both is read and flagged ``era_mixed``.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from .cells import all_blank, t2_cell
+from .layout import Row
+from .model import Report, Table
+from .normalize import normalize_label
+from .rowreader import fit_values, is_label
+
+_HEADER_START = "信息内容"
+_BLOCK = re.compile(r"第二十条第\(?[一二三四五六七八九十]+\)?项")
+_VARIANTS = ("t2_2021", "t2_2019")
+
+
+@cache
+def _columns() -> dict[str, list[tuple[str, str]]]:
+    """normalized column label -> [(variant, column key)]."""
+    from .spec import table_spec
+
+    out: dict[str, list[tuple[str, str]]] = {}
+    for variant in _VARIANTS:
+        for column in table_spec(variant).columns:
+            for label in column.labels:
+                out.setdefault(label, []).append((variant, column.key))
+    return out
+
+
+@cache
+def _rows() -> dict[str, str]:
+    from .spec import table_spec
+
+    out: dict[str, str] = {}
+    for variant in _VARIANTS:
+        for row in table_spec(variant).stored_rows():
+            for label in row.labels:
+                out.setdefault(label, row.key)
+    return out
+
+
+@cache
+def _money_columns() -> frozenset[str]:
+    from .spec import table_spec
+
+    return frozenset(
+        col.key for v in _VARIANTS for col in table_spec(v).columns if col.type == "decimal"
+    )
+
+
+def _column_for(label: str, taken: list[str]) -> tuple[str, str] | None:
+    candidates = _columns().get(label)
+    if not candidates:
+        return None
+    # 本年新 | 本年新 (truncated 2019 headers): the first is made, the second published.
+    for variant, key in candidates:
+        if key not in taken:
+            return variant, key
+    return candidates[0]
+
+
+def read_t2(rows: list[Row], report: Report) -> Table | None:
+    """Read table 二 from the rows of its region; None when no block of it is found."""
+    header: list[str] = []
+    header_open = False
+    votes: dict[str, int] = dict.fromkeys(_VARIANTS, 0)
+    current: tuple[str, str, list[str | None], bool] | None = None  # key, label, cells, exact
+    collected: list[tuple[str, list[str], list[str]]] = []  # key, columns, raw values
+
+    def close() -> None:
+        nonlocal current
+        if current is not None and header:
+            key, label, cells, exact = current
+            values, flags = fit_values(cells, len(header), exact)
+            for flag in flags:
+                report.warn(flag, f"row {key} ({label}): {cells!r}", "t2")
+            collected.append((key, list(header), values))
+        current = None
+
+    for row in rows:
+        for cell in row.cells:
+            if cell is None:
+                continue
+            if not is_label(cell):
+                if current is not None:
+                    current[2].append(cell)
+                continue
+            label = normalize_label(cell)
+            if label == _HEADER_START or _BLOCK.fullmatch(label):
+                close()
+                header, header_open = [], label == _HEADER_START
+                continue
+            column = _column_for(label, header) if header_open else None
+            if column is not None:
+                if len({variant for variant, _ in _columns()[label]}) == 1:
+                    votes[column[0]] += 1  # only labels unique to one format vote
+                header.append(column[1])
+                continue
+            header_open = False
+            key = _rows().get(label)
+            if key is None and header and len(label) <= 20 and _has_values(current):
+                key = "x_" + label  # a provincial extension row such as 其他主动公开文件
+            if key is not None:
+                close()
+                current = (key, cell, [], row.exact)
+            elif current is not None and not _has_values(current):
+                continue  # a label wrapped over two cells
+            else:
+                close()
+    close()
+    collected = [c for c in collected if not (c[0].startswith("x_") and all_blank([c[2]]))]
+    if not collected:
+        return None
+    table = Table(family="t2", variant=_variant(votes, report), layout="blocks")
+    table.detection = f"header votes {votes}"
+    if all_blank([values for _, _, values in collected]):
+        table.flags.append("table_unfilled")
+        report.warn("table_unfilled", "every value cell of table 二 is blank", "t2")
+        return table
+    money = _money_columns()
+    for key, columns, values in collected:
+        for col, raw in zip(columns, values, strict=True):
+            if (key, col) not in table.cells:
+                table.cells[(key, col)] = t2_cell(key, col, raw, money=col in money)
+    return table
+
+
+def _has_values(current: tuple[str, str, list[str | None], bool] | None) -> bool:
+    return current is None or any(cell and cell.strip() for cell in current[2])
+
+
+def _variant(votes: dict[str, int], report: Report) -> str:
+    """The variant the headers vote for; both present flags era_mixed."""
+    if votes["t2_2021"] and votes["t2_2019"]:
+        report.warn("era_mixed", f"table 二 headers of both formats: {votes}", "t2")
+    if votes["t2_2019"] > votes["t2_2021"]:
+        return "t2_2019"
+    if votes["t2_2021"]:
+        return "t2_2021"
+    year = report.report_year
+    return "t2_2019" if year is not None and year <= 2020 else "t2_2021"

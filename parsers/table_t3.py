@@ -1,0 +1,139 @@
+"""Table 三 (收到和处理政府信息公开申请情况): 25 rows (2021) or 23 rows (2019) × 7 columns.
+
+Rows are found by label, not by position, because real reports drop, merge and re-wrap rows.
+The variant is decided by the table itself: sub-rows under （六）其他处理 mean the 2021 format,
+values on （六）其他处理 itself mean the 2019 format, whatever the report year says.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from .cells import all_blank, count_cell, derive_row_totals
+from .layout import Row
+from .model import Report, Table
+from .rowreader import LabelledRow, fit_values, fuzzy_match, read_labelled_rows
+from .spec import T3_APPLICANT_COLUMNS, T3_COLUMNS, table_spec
+
+_OTHER_2021 = ("other.no_correction", "other.fee_unpaid", "other.other")
+
+
+@cache
+def _label_index() -> tuple[dict[str, list[tuple[str, str | None]]], dict[str, str]]:
+    """normalized label -> [(row key, group)] over both variants; normalized group -> key."""
+    rows: dict[str, list[tuple[str, str | None]]] = {}
+    groups: dict[str, str] = {}
+    for table_id in ("t3_2021", "t3_2019"):
+        spec = table_spec(table_id)
+        groups.update(spec.group_labels)
+        for row in spec.stored_rows():
+            for label in row.labels:
+                entry = (row.key, row.group)
+                if entry not in rows.setdefault(label, []):
+                    rows[label].append(entry)
+    return rows, groups
+
+
+def _classify(normalized: str, raw: str, group: str | None) -> tuple[str, str] | None:
+    rows, groups = _label_index()
+    if normalized in groups:
+        return "group", groups[normalized]
+    candidates = rows.get(normalized)
+    if candidates is None:
+        close = fuzzy_match(normalized, rows)
+        if close is None:
+            return None
+        candidates = rows[close]
+    if len(candidates) == 1:
+        key, row_group = candidates[0]
+        # 3.其他 (and the column header 其他) mean （六）3.其他 only inside that group.
+        return ("row", key) if row_group != "other" or group == "other" else None
+    for key, row_group in candidates:
+        if row_group == group:
+            return "row", key
+    return None
+
+
+def read_t3(rows: list[Row], report: Report) -> Table | None:
+    """Read table 三 from the rows of its region; None when no row of it is found."""
+    labelled, unmatched = read_labelled_rows(rows, _classify)
+    labelled = _started(labelled)
+    if not labelled:
+        return None
+    table = Table(family="t3", variant="t3_2021", layout=_layout(rows))
+    raw_rows: dict[str, list[str]] = {}
+    for entry in labelled:
+        key = _stored_key(entry, report)
+        if key is None:
+            continue
+        values, flags = fit_values(entry.cells, len(T3_COLUMNS), entry.exact)
+        if key in raw_rows:
+            report.warn("duplicate_row", f"row {key} printed twice; first kept", "t3")
+            continue
+        raw_rows[key] = values
+        for flag in flags:
+            report.warn(flag, f"row {key}: {entry.cells!r}", "t3")
+    _choose_variant(table, raw_rows, report)
+    if all_blank(list(raw_rows.values())):
+        table.flags.append("table_unfilled")
+        report.warn("table_unfilled", "every value cell of table 三 is blank", "t3")
+        return table
+    for key, values in raw_rows.items():
+        for col, raw in zip(T3_COLUMNS, values, strict=True):
+            table.cells[(key, col)] = count_cell(key, col, raw, is_total=col == "total")
+    derive_row_totals(table, T3_APPLICANT_COLUMNS)
+    if any("total_derived" in c.flags for c in table.cells.values()):
+        table.flags.append("total_derived")
+    for label, values in unmatched:
+        report.warn("label_unmatched", f"{label!r} followed by {values!r}", "t3")
+    return table
+
+
+def _started(labelled: list[LabelledRow]) -> list[LabelledRow]:
+    """Drop anything before the first data row (header cells such as 总计 or 其他)."""
+    for index, entry in enumerate(labelled):
+        if entry.key == "new_requests" or entry.key == "carried_over":
+            return labelled[index:]
+    return labelled
+
+
+def _stored_key(entry: LabelledRow, report: Report) -> str | None:
+    """Row key for a labelled row; group headers count only when they carry values."""
+    if not entry.key.startswith("@"):
+        return entry.key
+    if not any(cell and cell.strip() for cell in entry.cells):
+        return None
+    group = entry.key[1:]
+    if group == "other":
+        return "other"  # the 2019 format's single （六）其他处理 row
+    if group != "outcomes":
+        report.warn("group_row_printed", f"values printed on group header {entry.label!r}", "t3")
+    return None
+
+
+def _choose_variant(table: Table, raw_rows: dict[str, list[str]], report: Report) -> None:
+    has_2021 = any(key in raw_rows for key in _OTHER_2021)
+    has_2019 = "other" in raw_rows
+    if has_2021 and has_2019:
+        table.variant = "t3_2021"
+        table.detection = "both a （六）其他处理 leaf and its 2021 sub-rows; sub-rows win"
+        report.warn("era_mixed", table.detection, "t3")
+        raw_rows.pop("other")
+    elif has_2021:
+        table.detection = "（六）其他处理 has sub-rows 1–3"
+    elif has_2019:
+        table.variant = "t3_2019"
+        table.detection = "（六）其他处理 carries its own values"
+    else:
+        year = report.report_year
+        table.variant = "t3_2019" if year is not None and year <= 2020 else "t3_2021"
+        table.detection = f"no （六）其他处理 row; chosen from report year {year}"
+        report.warn("variant_from_year", table.detection, "t3")
+
+
+def _layout(rows: list[Row]) -> str:
+    if any(row.exact for row in rows):
+        return "grid"
+    if all(len(row.filled()) <= 1 for row in rows):
+        return "cell_per_line"
+    return "rows"
