@@ -1,8 +1,8 @@
 """Table 四 (行政复议、行政诉讼): one data row of 15 cells under a three-row header.
 
 The header is stacked, cut and wrapped in every way (``结果\\n维持``,
-``结果 | 结果 | 其他 | 尚未``), while the 15 values always follow the template order, so the values are read by position and
-the header is only used to tell whether the labels confirm that order.
+``结果 | 结果 | 其他 | 尚未``), while the 15 values always follow the template order, so the
+values are read by position and the header only tells whether the labels confirm that order.
 """
 
 from __future__ import annotations
