@@ -17,8 +17,14 @@ from functools import lru_cache
 import opencc
 
 _T2S = opencc.OpenCC("t2s")
-# Phrase-level Taiwan -> mainland conversion turns 資訊 into 信息, as the spec asks.
-_TW2SP = opencc.OpenCC("tw2sp")
+# Terms a character-level conversion leaves in Taiwan wording (政府資訊公開 -> 政府资讯公开).
+# OpenCC's phrase-level tw2sp would fix these but also rewrites mainland words (文件 -> 文档)
+# that Traditional mirrors of mainland pages keep, so only these terms are mapped.
+_TAIWAN_TERMS = {"资讯": "信息"}
+#: Share of CJK characters that must change under t2s before a text counts as Traditional;
+#: mainland pages carry a few stray Traditional characters (font names, quotations).
+_TRADITIONAL_SHARE = 0.03
+_CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
 
 _WHITESPACE = re.compile(r"[\s\u00a0\u3000\u200b\u200c\u200d\ufeff]+")
 _QUOTES = re.compile(r"[“”‘’「」『』\"'`]")
@@ -33,12 +39,19 @@ _TRAILING_NOTE = re.compile(r"\([^()]*\)$")
 def to_simplified(text: str) -> tuple[str, bool]:
     """Return ``text`` in Simplified script and whether it was Traditional.
 
-    Conversion is skipped for text that is already Simplified: phrase-level conversion of
-    mainland text could otherwise rewrite mainland terms.
+    A Simplified text is returned unchanged, stray Traditional characters included: only a
+    text whose CJK characters change noticeably under conversion counts as Traditional.
     """
-    if _T2S.convert(text) == text:
+    converted = _T2S.convert(text)
+    if converted == text:
         return text, False
-    return _TW2SP.convert(text), True
+    cjk = len(_CJK_CHAR.findall(text)) or 1
+    changed = sum(1 for a, b in zip(text, converted, strict=False) if a != b)
+    if len(converted) != len(text) or changed / cjk < _TRADITIONAL_SHARE:
+        return text, False
+    for term, mainland in _TAIWAN_TERMS.items():
+        converted = converted.replace(term, mainland)
+    return converted, True
 
 
 @lru_cache(maxsize=8192)

@@ -190,8 +190,12 @@ def test_laodong_2022_pipe_per_cell(shared):
 
 @pytest.mark.parametrize(
     "name",
-    ["000_b5566a94ec5fc8f8.txt", "001_c8d30c2eb8575ca5.txt", "002_54edbe98636d0c3c.txt",
-     "004_83053b7e25c70037.txt"],
+    [
+        "000_b5566a94ec5fc8f8.txt",
+        "001_c8d30c2eb8575ca5.txt",
+        "002_54edbe98636d0c3c.txt",
+        "004_83053b7e25c70037.txt",
+    ],
 )
 def test_no_reading_warnings_on_clean_seeds(shared, name):
     report = _seed(shared, name)

@@ -1,0 +1,1 @@
+"""The ``nianbao`` subcommands, one module each; ``crawler/cli.py`` wires them up."""

@@ -1,0 +1,141 @@
+"""``nianbao crawl``: run spiders through Scrapy, then print what was stored."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from scrapy.crawler import Crawler, CrawlerProcess
+from scrapy.spiderloader import SpiderLoader
+
+from nianbao.crawler.middlewares.cassette import RECORD_MODES, STAT_MISS
+
+from .output import print_table
+from .settings import build_settings
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("spiders", nargs="*", help="spider names (see `nianbao list`)")
+    parser.add_argument("--all", action="store_true", help="every spider that needs no -a")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--replay",
+        action="store_true",
+        help="serve every request from the cassettes; a request no cassette holds fails the run",
+    )
+    mode.add_argument("--record", choices=RECORD_MODES, help="record cassettes (vcrpy mode)")
+    parser.add_argument(
+        "--db", help="SQLAlchemy URL (default: $NIANBAO_DB or sqlite:///nianbao.db)"
+    )
+    parser.add_argument("--cassette-dir", help="folder of per-spider cassette folders")
+    parser.add_argument("--strict", action="store_true", help="exit 1 when a hard rule fails")
+    parser.add_argument(
+        "-a",
+        dest="spider_args",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="spider argument, as with scrapy crawl -a",
+    )
+    parser.add_argument(
+        "-s",
+        dest="set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a Scrapy setting",
+    )
+    parser.add_argument("--loglevel", "-L", help="log level (default INFO)")
+
+
+def _pairs(values: list[str], what: str) -> dict[str, str]:
+    out = {}
+    for value in values:
+        name, sep, setting = value.partition("=")
+        if not sep:
+            raise SystemExit(f"nianbao crawl: {what} must be NAME=VALUE, got {value!r}")
+        out[name] = setting
+    return out
+
+
+def select_spiders(loader: SpiderLoader, names: list[str], everything: bool) -> list[str]:
+    """The spiders to run; ``--all`` leaves out those that need arguments (generic)."""
+    known = set(loader.list())
+    unknown = [name for name in names if name not in known]
+    if unknown:
+        raise SystemExit(f"nianbao crawl: unknown spider(s): {', '.join(unknown)}")
+    if everything:
+        names = names + [
+            name
+            for name in sorted(known)
+            if getattr(loader.load(name), "include_in_all", True) and name not in names
+        ]
+    if not names:
+        raise SystemExit("nianbao crawl: name at least one spider, or use --all")
+    return names
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = build_settings(
+        db=args.db,
+        replay=args.replay,
+        record=args.record,
+        cassette_dir=args.cassette_dir,
+        strict=args.strict,
+        log_level=args.loglevel,
+        extra=_pairs(args.set, "-s"),
+    )
+    loader = SpiderLoader.from_settings(settings)
+    names = select_spiders(loader, args.spiders, args.all)
+    spider_args = _pairs(args.spider_args, "-a")
+    process = CrawlerProcess(settings)
+    crawlers: list[Crawler] = []
+    for name in names:
+        crawler = process.create_crawler(name)
+        crawlers.append(crawler)
+        process.crawl(crawler, **spider_args)
+    process.start()
+    print_summary(settings.get("NIANBAO_DATABASE_URL"), names)
+    return exit_status(crawlers, replay=args.replay)
+
+
+def exit_status(crawlers: list[Crawler], *, replay: bool) -> int:
+    """1 when a replay missed its cassette, a spider failed or strict validation failed."""
+    status = 0
+    for crawler in crawlers:
+        stats = crawler.stats.get_stats() if crawler.stats else {}
+        name = crawler.spider.name if crawler.spider else "?"
+        misses = stats.get(STAT_MISS, 0)
+        if replay and misses:
+            print(f"nianbao crawl: {name}: {misses} request(s) had no cassette", file=sys.stderr)
+            status = 1
+        if stats.get("nianbao/validate/strict_failures"):
+            print(f"nianbao crawl: {name}: hard rules failed (--strict)", file=sys.stderr)
+            status = 1
+        if stats.get("finish_reason") not in (None, "finished"):
+            print(f"nianbao crawl: {name}: {stats.get('finish_reason')}", file=sys.stderr)
+            status = 1
+        if stats.get("spider_exceptions/count") or stats.get("log_count/CRITICAL"):
+            print(f"nianbao crawl: {name}: errors in the spider, see log", file=sys.stderr)
+            status = 1
+    return status
+
+
+def print_summary(database_url: str, spiders: list[str]) -> None:
+    """The reports these spiders have in the database: authority, year, format, tables, rules."""
+    from nianbao.pipelines.db.engine import make_engine, session_factory
+    from nianbao.pipelines.db.repository import summary_rows
+
+    engine = make_engine(database_url)
+    try:
+        with session_factory(engine)() as session:
+            rows = summary_rows(session, spiders=spiders)
+    finally:
+        engine.dispose()
+    table = [
+        (r["authority"], r["year"], r["format"], r["tables"], r["violations"], r["warnings"])
+        for r in rows
+    ]
+    headers = ("authority", "year", "format", "tables", "rule violations", "warnings")
+    print(f"\n{len(table)} report(s) in {database_url}")
+    print_table(headers, table, sys.stdout)

@@ -1,0 +1,49 @@
+"""``nianbao parse``: parse saved report pages or text files without Scrapy."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+from nianbao.parsers import ParseError, parse_path
+
+from .output import to_json
+
+SUFFIXES = (".html", ".htm", ".shtml", ".xhtml", ".txt", ".text", ".md")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="+", type=Path, help="files or directories of pages")
+    parser.add_argument("--url", help="source URL to record (a single file only)")
+    form = parser.add_mutually_exclusive_group()
+    form.add_argument("--json", action="store_true", help="pretty JSON (default)")
+    form.add_argument("--jsonl", action="store_true", help="one JSON line per report")
+
+
+def iter_files(paths: list[Path]) -> Iterator[Path]:
+    """Files as given, and the report files inside directories, in a stable order."""
+    for path in paths:
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*") if p.suffix.lower() in SUFFIXES)
+        else:
+            yield path
+
+
+def run(args: argparse.Namespace) -> int:
+    files = list(iter_files(args.paths))
+    if args.url and len(files) != 1:
+        print("nianbao parse: --url applies to a single file", file=sys.stderr)
+        return 2
+    status = 0
+    for path in files:
+        try:
+            report = parse_path(path, url=args.url)
+        except (OSError, ParseError) as error:
+            print(f"nianbao parse: {path}: {error}", file=sys.stderr)
+            status = 1
+            continue
+        data = {"path": str(path), **report.to_dict()}
+        print(to_json(data) if args.jsonl else to_json(data, indent=2))
+    return status
