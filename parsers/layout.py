@@ -69,12 +69,52 @@ def split_line(line: str) -> list[str]:
 
 def rows_from_text(text: str) -> list[Row]:
     """Rows of a flattened text; lines holding nothing but separators are dropped."""
+    lines = text.splitlines()
+    if _blank_line_separated(lines):
+        lines = _join_wrapped_labels(lines)
     rows = []
-    for line in text.splitlines():
+    for line in lines:
         cells = split_line(line)
         if any(cells):
             rows.append(Row(cells))
     return rows
+
+
+_ENUMERATED = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十0-9]+[)）]|[0-9]+[、.．])"
+)
+_MAX_WRAPPED = 12
+
+
+def _blank_line_separated(lines: list[str]) -> bool:
+    """Whether cells are separated by blank lines, so a line break inside a block is a wrap."""
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    if len(filled) < 20:
+        return False
+    followed = sum(1 for i in filled if i + 1 < len(lines) and not lines[i + 1].strip())
+    return followed >= 0.5 * len(filled)
+
+
+def _wrappable(line: str) -> bool:
+    stripped = line.strip()
+    return bool(stripped) and "\t" not in line and "|" not in line and not is_value_cell(stripped)
+
+
+def _join_wrapped_labels(lines: list[str]) -> list[str]:
+    """Join a short label wrapped over two lines (本年新 / 制作数量, 结果 / 纠正)."""
+    out: list[str] = []
+    for line in lines:
+        previous = out[-1] if out else ""
+        if (
+            _wrappable(previous)
+            and _wrappable(line)
+            and len(previous.strip()) <= _MAX_WRAPPED
+            and not _ENUMERATED.match(line)
+        ):
+            out[-1] = previous.rstrip() + line.strip()
+        else:
+            out.append(line)
+    return out
 
 
 # --- HTML ---------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from .normalize import normalize_label
 from .rowreader import fit_values, is_label
 
 _HEADER_START = "信息内容"
-_BLOCK = re.compile(r"第二十条第\(?[一二三四五六七八九十]+\)?项")
+_BLOCK = re.compile(r"第二十条第\(?[一二三四五六七八九十]+\)?项?")
 _VARIANTS = ("t2_2021", "t2_2019")
 
 
@@ -56,15 +56,20 @@ def _money_columns() -> frozenset[str]:
     )
 
 
-def _column_for(label: str, taken: list[str]) -> tuple[str, str] | None:
+def _column_for(label: str, taken: list[str]) -> tuple[str | None, str] | None:
+    """(variant the label votes for, or None when several formats share it; column key)."""
     candidates = _columns().get(label)
+    if not candidates and len(label) >= 3:
+        # Headers cut by the cell width: 本年增/ for 本年增/减.
+        candidates = [c for known, cs in _columns().items() if known.startswith(label) for c in cs]
     if not candidates:
         return None
+    voter = candidates[0][0] if len({v for v, _ in candidates}) == 1 else None
     # 本年新 | 本年新 (truncated 2019 headers): the first is made, the second published.
-    for variant, key in candidates:
+    for _, key in candidates:
         if key not in taken:
-            return variant, key
-    return candidates[0]
+            return voter, key
+    return voter, candidates[0][1]
 
 
 def read_t2(rows: list[Row], report: Report) -> Table | None:
@@ -100,9 +105,10 @@ def read_t2(rows: list[Row], report: Report) -> Table | None:
                 continue
             column = _column_for(label, header) if header_open else None
             if column is not None:
-                if len({variant for variant, _ in _columns()[label]}) == 1:
-                    votes[column[0]] += 1  # only labels unique to one format vote
-                header.append(column[1])
+                voter, key = column
+                if voter is not None:
+                    votes[voter] += 1  # only labels unique to one format vote
+                header.append(key)
                 continue
             header_open = False
             key = _rows().get(label)
