@@ -8,7 +8,6 @@ block, so a report mixing both is read and flagged ``era_mixed``.
 
 from __future__ import annotations
 
-import re
 from functools import cache
 
 from .cells import all_blank, t2_cell
@@ -18,7 +17,7 @@ from .normalize import normalize_label
 from .rowreader import fit_values, is_label
 
 _HEADER_START = "信息内容"
-_BLOCK = re.compile(r"第二十条第\(?[一二三四五六七八九十]+\)?项?")
+_BLOCK_START = "第二十条"  # 第二十条第（一）项 …, cut or wrapped in some reports
 _VARIANTS = ("t2_2021", "t2_2019")
 
 
@@ -99,7 +98,7 @@ def read_t2(rows: list[Row], report: Report) -> Table | None:
                     current[2].append(cell)
                 continue
             label = normalize_label(cell)
-            if label == _HEADER_START or _BLOCK.fullmatch(label):
+            if label == _HEADER_START or label.startswith(_BLOCK_START):
                 close()
                 header, header_open = [], label == _HEADER_START
                 continue
