@@ -25,13 +25,6 @@ import pytest
 import vcr
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from nianbao.crawler.middlewares.cassette import (
-    CassetteMiddleware,
-    Interaction,
-    load_interactions,
-    normalize_url,
-    write_cassette,
-)
 from scrapy import Spider
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import (
@@ -46,6 +39,14 @@ from scrapy.utils.test import get_crawler
 from vcr.cassette import Cassette
 from vcr.persisters.filesystem import FilesystemPersister
 from vcr.serializers import yamlserializer
+
+from nianbao.crawler.middlewares.cassette import (
+    CassetteMiddleware,
+    Interaction,
+    load_interactions,
+    normalize_url,
+    write_cassette,
+)
 
 TITLE = "政府信息公开工作年度报告"
 GBK_HTML = f"<html><head><title>{TITLE}</title></head><body><p>{TITLE}</p></body></html>".encode(

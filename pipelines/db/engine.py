@@ -1,0 +1,123 @@
+"""Engines, sessions and schema upgrades for the report database.
+
+One place decides how a URL becomes a working engine, so the pipeline, the CLI and the tests all
+get the same SQLite pragmas and the same schema (always through the Alembic migrations, never
+``create_all``: a database created today must be upgradable by tomorrow's migrations).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+#: Folder of the Alembic environment; shipped as package data next to this module.
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+_SQLITE_MEMORY = ("", ":memory:")
+
+
+def _normalise_url(url: str | URL) -> URL:
+    """Pin PostgreSQL URLs to psycopg 3.
+
+    A bare ``postgresql://`` URL would make SQLAlchemy look for psycopg2, which nianbao does not
+    depend on; operators naturally write the bare form in ``NIANBAO_DB``.
+    """
+    parsed = make_url(url)
+    if parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
+def _sqlite_is_file(url: URL) -> bool:
+    database = url.database or ""
+    return database not in _SQLITE_MEMORY and not database.startswith("file:")
+
+
+def _configure_sqlite(engine: Engine, *, wal: bool) -> None:
+    """Foreign keys on, WAL journal, and real transactions.
+
+    SQLite ignores foreign keys (and so ``ON DELETE CASCADE``) unless asked on every connection.
+    WAL lets a reader (``nianbao summary``) work while the crawler writes. Python's sqlite3
+    module, left alone, defers BEGIN and so breaks SAVEPOINT and transactional DDL; the
+    SQLAlchemy-documented remedy is to switch its handling off and emit BEGIN ourselves, which
+    makes a failed report save or a failed migration roll back completely.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            if wal:
+                cursor.execute("PRAGMA journal_mode=WAL")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+
+def make_engine(url: str | URL, **kwargs: Any) -> Engine:
+    """Create an engine for ``url`` (``sqlite:///path.db`` or ``postgresql+psycopg://...``).
+
+    For a SQLite file the parent folder is created, so ``NIANBAO_DB=sqlite:///data/x.db`` works
+    on a fresh checkout. ``kwargs`` go to :func:`sqlalchemy.create_engine`.
+    """
+    parsed = _normalise_url(url)
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        is_file = _sqlite_is_file(parsed)
+        if is_file:
+            Path(parsed.database or "").expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(parsed, **kwargs)
+        _configure_sqlite(engine, wal=is_file)
+        return engine
+    if backend == "postgresql":
+        # Long crawls leave pooled connections idle for minutes; servers and NATs drop them.
+        kwargs.setdefault("pool_pre_ping", True)
+    return create_engine(parsed, **kwargs)
+
+
+def alembic_config() -> Config:
+    """An Alembic configuration without ``alembic.ini``, usable from an installed package."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Bring the database schema to ``revision`` by running the Alembic migrations.
+
+    Runs in one transaction (PostgreSQL and, with the BEGIN handling above, SQLite): a migration
+    that fails leaves the schema as it was.
+    """
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The schema revision stored in the database (``None`` for an empty database)."""
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions bound to ``engine``.
+
+    ``expire_on_commit=False`` so rows read in a committed session (the summary, a reloaded
+    report) stay readable after the transaction ends.
+    """
+    return sessionmaker(bind=engine, expire_on_commit=False)

@@ -1,0 +1,173 @@
+"""SQLAlchemy 2 ORM tables for stored reports.
+
+The schema is written once, portably: every type here means the same thing on SQLite and on
+PostgreSQL (``Numeric`` for values, ``JSON`` for lists and maps, no dialect-only types), because
+tests run on both and a deployment may move from a local SQLite file to a shared server.
+
+The tables mirror ``nianbao.parsers.model``: one ``report`` row per (authority, report year), one
+``cell`` row per table value as printed, plus ``check_result`` and ``prose_metric``. The schema
+itself is created by the Alembic migration in ``migrations/versions``; these classes must match it
+(``tests/pipelines/test_db.py`` compares them).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+#: Deterministic constraint names, so later migrations (and SQLite batch mode) can address them.
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+#: Tiers of a reporting organ (report_format.json ``metadata_fields.admin_level``).
+ADMIN_LEVELS = ("national", "province", "city", "county", "township", "department")
+CHECK_STATUSES = ("pass", "fail", "not_checkable")
+
+#: NUMERIC(20,5): reports print money in 万元 with up to 5 decimals (9.63211); counts are ints.
+Value = Numeric(20, 5)
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    quoted = ", ".join(f"'{value}'" for value in values)
+    return f"{column} IN ({quoted})"
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class AuthorityRow(Base):
+    """The organ whose work a report covers, under its canonical name."""
+
+    __tablename__ = "authority"
+    __table_args__ = (
+        CheckConstraint(f"level IS NULL OR {_in('level', ADMIN_LEVELS)}", name="level"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    level: Mapped[str | None] = mapped_column(String(16))
+    portal: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+
+    reports: Mapped[list[ReportRow]] = relationship(back_populates="authority")
+
+
+class ReportRow(Base):
+    """One annual report: metadata, the table variants found and the crawl bookkeeping."""
+
+    __tablename__ = "report"
+    __table_args__ = (UniqueConstraint("authority_id", "report_year"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    authority_id: Mapped[int] = mapped_column(ForeignKey("authority.id"), index=True)
+    report_year: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str | None] = mapped_column(Text)
+    source_url: Mapped[str | None] = mapped_column(Text)
+    publisher: Mapped[str | None] = mapped_column(Text)
+    published: Mapped[dt.date | None] = mapped_column(Date)
+    index_no: Mapped[str | None] = mapped_column(Text)
+    format: Mapped[str | None] = mapped_column(String(16))
+    #: ``{"t2": "t2_2021", ...}``: which variant of each table family the report contains.
+    variants: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    #: ``{"t2": {"flags": [...], "detection": "...", "layout": "..."}}``: per-table parse notes,
+    #: kept so a table stored without cells (``table_unfilled``) still says why.
+    table_meta: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    #: ``{"overview": "...", "problems": "...", ...}``: the report's prose by section.
+    sections: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    text: Mapped[str | None] = mapped_column(Text)
+    content_sha256: Mapped[str | None] = mapped_column(String(64))
+    spider: Mapped[str | None] = mapped_column(String(100))
+    first_seen: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    last_seen: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    #: Number of failed checks, denormalised so the crawl summary needs no join.
+    violations: Mapped[int] = mapped_column(Integer, default=0)
+    warnings: Mapped[list[Any]] = mapped_column(JSON, default=list)
+
+    authority: Mapped[AuthorityRow] = relationship(back_populates="reports")
+
+
+class CellRow(Base):
+    """One value cell, addressed ``table_id:row_key:col_key`` as in report_format.json."""
+
+    __tablename__ = "cell"
+    __table_args__ = (
+        UniqueConstraint("report_id", "table_id", "row_key", "col_key"),
+        # Cross-report aggregation ("sum new_requests:total over all county reports").
+        Index(None, "family", "row_key", "col_key"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"))
+    table_id: Mapped[str] = mapped_column(String(16))
+    family: Mapped[str] = mapped_column(String(8))
+    #: Order of the cell within its table, so a reloaded table iterates as printed.
+    position: Mapped[int] = mapped_column(Integer)
+    row_key: Mapped[str] = mapped_column(String(128))
+    col_key: Mapped[str] = mapped_column(String(128))
+    value: Mapped[Decimal | None] = mapped_column(Value)
+    value_raw: Mapped[str | None] = mapped_column(Text)
+    value_source: Mapped[str] = mapped_column(String(16))
+    value_derived: Mapped[Decimal | None] = mapped_column(Value)
+    flags: Mapped[list[Any]] = mapped_column(JSON, default=list)
+
+
+class CheckResultRow(Base):
+    """The outcome of one consistency rule for one binding (column or row)."""
+
+    __tablename__ = "check_result"
+    __table_args__ = (
+        CheckConstraint(_in("status", CHECK_STATUSES), name="status"),
+        Index(None, "rule_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    rule_id: Mapped[str] = mapped_column(String(64))
+    binding: Mapped[str] = mapped_column(String(128), default="")
+    status: Mapped[str] = mapped_column(String(16))
+    lhs: Mapped[Decimal | None] = mapped_column(Value)
+    rhs: Mapped[Decimal | None] = mapped_column(Value)
+    diff: Mapped[Decimal | None] = mapped_column(Value)
+    detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class ProseMetricRow(Base):
+    """A figure stated in the report's prose, with the sentence it came from."""
+
+    __tablename__ = "prose_metric"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    key: Mapped[str] = mapped_column(String(64))
+    value: Mapped[Decimal] = mapped_column(Value)
+    span: Mapped[str] = mapped_column(Text, default="")
+    flags: Mapped[list[Any]] = mapped_column(JSON, default=list)

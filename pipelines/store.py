@@ -1,0 +1,122 @@
+"""The last item pipeline: write each parsed report to the database.
+
+Settings: ``NIANBAO_DATABASE_URL`` (SQLAlchemy URL; SQLite file or ``postgresql+psycopg://``).
+The schema is brought up to date when the spider opens, so a crawl against a new or older
+database just works.
+
+Stats: ``nianbao/store/new``, ``/updated``, ``/unchanged`` (one per stored report),
+``/unkeyed`` (dropped: no authority or report year), ``/no_report`` (dropped: nothing parsed)
+and ``/error`` (the database refused the save; nothing stored for that report changed).
+
+Saves run synchronously in the reactor thread: a save is a handful of statements on a local or
+nearby database, much cheaper than the polite download delay between pages.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from typing import TYPE_CHECKING, Any, Self
+
+from scrapy.exceptions import DropItem, NotConfigured
+
+from nianbao.parsers.model import Report
+
+from .db import UnkeyedReport, make_engine, save_report, session_factory, upgrade
+
+if TYPE_CHECKING:
+    from scrapy import Spider
+    from scrapy.crawler import Crawler
+    from scrapy.statscollectors import StatsCollector
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session, sessionmaker
+
+STAT_PREFIX = "nianbao/store/"
+
+
+def _fill_from_item(report: Report, item: Any) -> None:
+    """Give the report what the spider knew but the page text did not say.
+
+    The spider's labels (from a portal's list columns or its configuration) are a fallback only:
+    what the parser read from the report itself wins.
+    """
+    for name in ("authority", "report_year", "source_url", "title"):
+        if getattr(report, name) in (None, "") and item.get(name) not in (None, ""):
+            setattr(report, name, item.get(name))
+    if isinstance(report.report_year, str) and report.report_year.strip().isdigit():
+        report.report_year = int(report.report_year)
+    published = item.get("published")
+    if report.published is None and isinstance(published, str) and published:
+        with contextlib.suppress(ValueError):  # a malformed date is just not used
+            report.published = dt.date.fromisoformat(published[:10])
+
+
+class StorePipeline:
+    """Save ``item["report"]`` and record the outcome in ``item["stored"]``."""
+
+    def __init__(
+        self,
+        database_url: str,
+        stats: StatsCollector | None = None,
+        crawler: Crawler | None = None,
+    ) -> None:
+        self.database_url = database_url
+        self.stats = stats
+        self.crawler = crawler
+        self.engine: Engine | None = None
+        self.sessions: sessionmaker[Session] | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        url = crawler.settings.get("NIANBAO_DATABASE_URL")
+        if not url:
+            raise NotConfigured("NIANBAO_DATABASE_URL is empty: reports will not be stored")
+        return cls(url, stats=crawler.stats, crawler=crawler)
+
+    # Scrapy 2.14+ calls these without a spider and warns about methods that require one;
+    # the optional argument keeps Scrapy 2.13 (which still passes it) working.
+    def open_spider(self, spider: Spider | None = None) -> None:
+        self.engine = make_engine(self.database_url)
+        upgrade(self.engine)
+        self.sessions = session_factory(self.engine)
+
+    def close_spider(self, spider: Spider | None = None) -> None:
+        if self.engine is not None:
+            self.engine.dispose()
+        self.engine = None
+        self.sessions = None
+
+    def _inc(self, key: str) -> None:
+        if self.stats is not None:
+            self.stats.inc_value(STAT_PREFIX + key)
+
+    def _spider_name(self, item: Any) -> str | None:
+        name = item.get("spider")
+        if not name and self.crawler is not None and self.crawler.spider is not None:
+            name = self.crawler.spider.name
+        return name or None
+
+    def process_item(self, item: Any, spider: Spider | None = None) -> Any:
+        report = item.get("report")
+        if not isinstance(report, Report):
+            self._inc("no_report")
+            raise DropItem(f"no parsed report to store for {item.get('source_url')}")
+        if self.sessions is None:
+            raise RuntimeError("StorePipeline.process_item called before open_spider")
+        _fill_from_item(report, item)
+        try:
+            with self.sessions() as session:
+                outcome = save_report(
+                    session, report, spider=self._spider_name(item), portal=item.get("portal")
+                )
+        except UnkeyedReport as exc:
+            self._inc("unkeyed")
+            report.warn("unkeyed", str(exc))
+            raise DropItem(f"not stored: {exc}") from exc
+        except Exception:
+            # Scrapy logs the traceback ("Error processing ..."); the transaction is rolled back.
+            self._inc("error")
+            raise
+        item["stored"] = outcome
+        self._inc(outcome)
+        return item

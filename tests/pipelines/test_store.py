@@ -1,0 +1,176 @@
+"""StorePipeline inside a Scrapy crawler: settings, stats, item fields and drops."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Iterator
+
+import pytest
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem, NotConfigured, ScrapyDeprecationWarning
+from scrapy.pipelines import ItemPipelineManager
+from scrapy.utils.test import get_crawler
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+
+from nianbao.crawler.items import ReportPage
+from nianbao.parsers.model import Check, Report
+from nianbao.pipelines.db import load_report, make_engine, session_factory
+from nianbao.pipelines.store import StorePipeline
+
+LUDING_URL = "http://www.luding.gov.cn/ldxrmzf2024zfnbzf/article/633321"
+
+
+@pytest.fixture
+def crawler(db_url: str) -> Crawler:
+    return get_crawler(settings_dict={"NIANBAO_DATABASE_URL": db_url})
+
+
+@pytest.fixture
+def pipeline(crawler: Crawler) -> Iterator[StorePipeline]:
+    pipeline = StorePipeline.from_crawler(crawler)
+    pipeline.open_spider()
+    yield pipeline
+    pipeline.close_spider()
+
+
+def page(report: Report | None, **fields: object) -> ReportPage:
+    item = ReportPage(
+        spider="luding",
+        portal="泸定县人民政府",
+        source_url=LUDING_URL,
+        authority="泸定县人民政府",
+        report_year=2024,
+        fetched_at="2025-01-20T08:00:00+00:00",
+    )
+    if report is not None:
+        item["report"] = report
+    item.update(fields)
+    return item
+
+
+def stats(crawler: Crawler) -> dict[str, int]:
+    assert crawler.stats is not None
+    prefix = "nianbao/store/"
+    return {
+        key.removeprefix(prefix): value
+        for key, value in crawler.stats.get_stats().items()
+        if key.startswith(prefix)
+    }
+
+
+def stored_rows(db_url: str, sql: str) -> list[tuple[object, ...]]:
+    engine = make_engine(db_url)
+    try:
+        with engine.connect() as connection:
+            return [tuple(row) for row in connection.execute(text(sql))]
+    finally:
+        engine.dispose()
+
+
+def test_stores_items_and_counts_outcomes(
+    crawler: Crawler,
+    pipeline: StorePipeline,
+    db_url: str,
+    luding_report: Callable[..., Report],
+) -> None:
+    item = pipeline.process_item(page(luding_report(t4_padding_misread=True)))
+    assert item["stored"] == "new"
+    assert pipeline.process_item(page(luding_report()))["stored"] == "updated"
+    assert pipeline.process_item(page(luding_report()))["stored"] == "unchanged"
+    assert stats(crawler) == {"new": 1, "updated": 1, "unchanged": 1}
+    assert stored_rows(
+        db_url,
+        "SELECT a.name, a.portal, r.report_year, r.spider, r.violations "
+        "FROM report r JOIN authority a ON a.id = r.authority_id",
+    ) == [("泸定县人民政府", "泸定县人民政府", 2024, "luding", 0)]
+
+
+def test_item_fields_fill_in_what_the_report_lacks(
+    pipeline: StorePipeline, db_url: str, luding_report: Callable[..., Report]
+) -> None:
+    report = luding_report()
+    report.authority = None
+    report.report_year = None
+    report.source_url = None
+    item = page(report, authority="泸定县政府", report_year="2024", published="2025-01-20")
+    assert pipeline.process_item(item)["stored"] == "new"
+    assert (report.authority, report.report_year, report.source_url) == (
+        "泸定县政府",
+        2024,
+        LUDING_URL,
+    )
+    engine = make_engine(db_url)
+    try:
+        with session_factory(engine)() as session:
+            loaded = load_report(session, "泸定县人民政府", 2024)
+    finally:
+        engine.dispose()
+    assert loaded is not None
+    assert loaded.source_url == LUDING_URL
+    assert loaded.published is not None and loaded.published.isoformat() == "2025-01-20"
+    assert loaded.tables["t3"].value("new_requests", "total") == 34
+
+
+def test_what_the_report_says_wins_over_the_item(
+    pipeline: StorePipeline, db_url: str, luding_report: Callable[..., Report]
+) -> None:
+    pipeline.process_item(page(luding_report(), authority="泸定县信访局", report_year=2023))
+    assert stored_rows(db_url, "SELECT name FROM authority") == [("泸定县人民政府",)]
+    assert stored_rows(db_url, "SELECT report_year FROM report") == [(2024,)]
+
+
+def test_unkeyed_report_is_dropped_with_a_reason(
+    crawler: Crawler,
+    pipeline: StorePipeline,
+    db_url: str,
+    luding_report: Callable[..., Report],
+) -> None:
+    pipeline.process_item(page(luding_report()))
+    report = luding_report()
+    report.report_year = None
+    with pytest.raises(DropItem, match="without report_year"):
+        pipeline.process_item(page(report, report_year=None))
+    assert report.warnings[-1].code == "unkeyed"
+    assert stats(crawler) == {"new": 1, "unkeyed": 1}
+    assert stored_rows(db_url, "SELECT count(*) FROM cell") == [(10 + 25 * 7 + 15,)]
+
+
+def test_item_without_a_report_is_dropped(crawler: Crawler, pipeline: StorePipeline) -> None:
+    with pytest.raises(DropItem, match="no parsed report"):
+        pipeline.process_item(page(None))
+    assert stats(crawler) == {"no_report": 1}
+
+
+def test_database_error_is_counted_and_raised(
+    crawler: Crawler,
+    pipeline: StorePipeline,
+    db_url: str,
+    luding_report: Callable[..., Report],
+) -> None:
+    pipeline.process_item(page(luding_report()))
+    broken = luding_report(t4_padding_misread=True)
+    broken.checks.append(Check("T4_GROUP_TOTAL", "maybe", "review"))  # type: ignore[arg-type]
+    with pytest.raises(IntegrityError):
+        pipeline.process_item(page(broken))
+    assert stats(crawler) == {"new": 1, "error": 1}
+    assert stored_rows(db_url, "SELECT violations FROM report") == [(0,)]
+
+
+def test_missing_database_url_disables_the_pipeline(db_url: str) -> None:
+    crawler = get_crawler(settings_dict={"NIANBAO_DATABASE_URL": ""})
+    with pytest.raises(NotConfigured):
+        StorePipeline.from_crawler(crawler)
+
+
+def test_scrapy_accepts_the_pipeline_without_deprecation_warnings(db_url: str) -> None:
+    crawler = get_crawler(
+        settings_dict={
+            "NIANBAO_DATABASE_URL": db_url,
+            "ITEM_PIPELINES": {StorePipeline: 900},
+        }
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ScrapyDeprecationWarning)
+        manager = ItemPipelineManager.from_crawler(crawler)
+    assert [type(mw) for mw in manager.middlewares] == [StorePipeline]
