@@ -24,9 +24,7 @@ NIANBAO_STRICT = os.environ.get("NIANBAO_STRICT", "") not in ("", "0", "false")
 
 # --- Politeness (government servers are small; be a good citizen) ---------------------------
 #: A URL where operators can read who runs this crawler and how to reach them.
-NIANBAO_CONTACT_URL = os.environ.get(
-    "NIANBAO_CONTACT_URL", "https://github.com/nianbao/nianbao"
-)
+NIANBAO_CONTACT_URL = os.environ.get("NIANBAO_CONTACT_URL", "https://github.com/nianbao/nianbao")
 USER_AGENT = f"nianbao/0.1 (+{NIANBAO_CONTACT_URL}; annual-report research crawler)"
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16

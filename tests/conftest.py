@@ -22,6 +22,17 @@ from sqlalchemy.engine import URL, make_url
 
 from nianbao.parsers.model import Cell, Check, ProseMetric, Report, Table
 
+#: The shared real material (seeds, corpus, spec) lives beside the checkout; CI lays it there.
+SHARED = Path(os.environ.get("NIANBAO_SHARED", Path(__file__).resolve().parents[2] / "shared"))
+
+
+@pytest.fixture(scope="session")
+def shared() -> Path:
+    if not SHARED.is_dir():
+        pytest.fail(f"the shared material is missing at {SHARED} (set NIANBAO_SHARED)")
+    return SHARED
+
+
 # --- Services -------------------------------------------------------------------------------
 
 #: Server (maintenance database) the PostgreSQL tests create their database on.
@@ -95,11 +106,11 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 # --- Seed report 002: 泸定县 2024 ------------------------------------------------------------
-# Every number below is read off /work/shared/seeds/002_54edbe98636d0c3c.txt (2021 format,
+# Every number below is read off shared/seeds/002_54edbe98636d0c3c.txt (2021 format,
 # rows printed as " | "-joined cells); tests/pipelines/test_db.py checks them against the file
 # when it is present.
 
-LUDING_SEED = Path("/work/shared/seeds/002_54edbe98636d0c3c.txt")
+LUDING_SEED = SHARED / "seeds" / "002_54edbe98636d0c3c.txt"
 LUDING_URL = "http://www.luding.gov.cn/ldxrmzf2024zfnbzf/article/633321"
 
 T2_2021_LUDING: list[tuple[str, str, int | Decimal, str]] = [
