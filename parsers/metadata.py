@@ -31,6 +31,9 @@ _SOURCE_LABEL = re.compile(
 _INDEX_NO = re.compile(r"索\s*引\s*号\s*[:：]?\s*([0-9A-Za-z\-/]{6,60})")
 _BARE_PLACE = re.compile(r"^(?P<name>.+?(?:镇|乡|县|区|市|旗|自治县|自治州))$")
 _STREET = re.compile(r"^(?P<name>.+?街道)$")
+_SPACE = re.compile(r"[\s\u00a0\u3000\u200b-\u200d\u2060\ufeff]+")
+#: ``泸定县政府`` is the everyday short form of ``泸定县人民政府``; both name one authority.
+_SHORT_GOVERNMENT = re.compile(r"(?<=[省市州县区旗镇乡])政府$")
 
 
 @dataclass(slots=True)
@@ -64,18 +67,21 @@ def authority_from_title(match: re.Match[str], lines: list[str]) -> str | None:
 
 
 def canonical_authority(name: str, publisher: str | None = None) -> str:
-    """Full organ name: a bare place becomes its government (渔洋镇 -> 渔洋镇人民政府).
+    """The one stored form of an organ's name, so every spelling meets on one row.
 
-    A publisher that ends with the same organ but names more of it (凉州区四坝镇人民政府 for
-    四坝镇) is preferred, since it pins down which 四坝镇 is meant.
+    Whitespace goes (PDF text and table cells split names); a bare place becomes its
+    government (渔洋镇 -> 渔洋镇人民政府, 廿三里街道 -> 廿三里街道办事处) and the short form
+    泸定县政府 the full 泸定县人民政府; departments and offices keep their names. A publisher
+    that ends with the same organ but names more of it (凉州区四坝镇人民政府 for 四坝镇) is
+    preferred, since it pins down which 四坝镇 is meant.
     """
-    name = re.sub(r"\s+", "", name)
+    name = _SHORT_GOVERNMENT.sub("人民政府", _SPACE.sub("", name))
     if _STREET.match(name):
         name += "办事处"
     elif _BARE_PLACE.match(name):
         name += "人民政府"
     if publisher:
-        publisher = re.sub(r"\s+", "", publisher)
+        publisher = _SHORT_GOVERNMENT.sub("人民政府", _SPACE.sub("", publisher))
         if publisher != name and publisher.endswith(name) and len(publisher) <= len(name) + 12:
             return publisher
     return name

@@ -5,6 +5,7 @@ The schema is brought up to date when the spider opens, so a crawl against a new
 database just works.
 
 Stats: ``nianbao/store/new``, ``/updated``, ``/unchanged`` (one per stored report),
+``/kept_stored`` (the page read worse than the stored report, which is kept and warned about),
 ``/unkeyed`` (dropped: no authority or report year), ``/no_report`` (dropped: nothing parsed)
 and ``/error`` (the database refused the save; nothing stored for that report changed).
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import logging
 from typing import TYPE_CHECKING, Any, Self
 
 from scrapy.exceptions import DropItem, NotConfigured
@@ -49,6 +51,9 @@ def _fill_from_item(report: Report, item: Any) -> None:
     if report.published is None and isinstance(published, str) and published:
         with contextlib.suppress(ValueError):  # a malformed date is just not used
             report.published = dt.date.fromisoformat(published[:10])
+
+
+logger = logging.getLogger(__name__)
 
 
 class StorePipeline:
@@ -119,4 +124,11 @@ class StorePipeline:
             raise
         item["stored"] = outcome
         self._inc(outcome)
+        if outcome == "kept_stored":
+            logger.warning(
+                "%s %s: %s reads fewer table cells than the stored report; stored one kept",
+                report.authority,
+                report.report_year,
+                item.get("source_url"),
+            )
         return item

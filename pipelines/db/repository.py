@@ -9,7 +9,6 @@ loses the version stored before.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any, Literal
@@ -17,16 +16,14 @@ from typing import Any, Literal
 from sqlalchemy import Numeric, Select, delete, func, insert, select
 from sqlalchemy.orm import Session
 
+from nianbao.parsers.metadata import canonical_authority
 from nianbao.parsers.model import Cell, Check, Number, ProseMetric, Report, Table, Warning_
 
 from .models import AuthorityRow, CellRow, CheckResultRow, ProseMetricRow, ReportRow
 
-SaveOutcome = Literal["new", "updated", "unchanged"]
+SaveOutcome = Literal["new", "updated", "unchanged", "kept_stored"]
 
 #: Whitespace as it occurs in scraped names: ASCII, U+00A0, U+3000, zero-width characters.
-_SPACE = re.compile(r"[\s\u00a0\u3000\u200b-\u200d\u2060\ufeff]+")
-#: ``泸定县政府`` is the everyday short form of ``泸定县人民政府``; both name one authority.
-_SHORT_GOVERNMENT = re.compile(r"(?<=[省市州县区旗镇乡])政府$")
 
 #: The scale of NUMERIC(20,5): values are compared at the precision the database keeps.
 _SCALE = Decimal("0.00001")
@@ -45,17 +42,6 @@ _METADATA_FIELDS = (
 
 class UnkeyedReport(ValueError):
     """The report lacks its authority or report year, so there is no row it could be stored as."""
-
-
-def canonical_authority(name: str) -> str:
-    """The stored form of an authority name.
-
-    Removes every whitespace character (PDF extraction and HTML cells split names) and
-    expands the short form ``…县政府`` (likewise 省/市/州/区/旗/镇/乡) to ``…县人民政府``, so
-    that titles and publisher lines naming the same government meet on one row.
-    """
-    compact = _SPACE.sub("", name)
-    return _SHORT_GOVERNMENT.sub("人民政府", compact)
 
 
 def _now() -> dt.datetime:
@@ -239,6 +225,14 @@ def _replace_children(session: Session, report_id: int, report: Report) -> None:
             session.execute(insert(model), [{"report_id": report_id, **row} for row in rows])
 
 
+def _cell_count(report: Report) -> int:
+    return sum(len(table.cells) for table in report.tables.values())
+
+
+def _stored_cell_count(session: Session, report_id: int) -> int:
+    return session.scalar(select(func.count()).where(CellRow.report_id == report_id)) or 0
+
+
 def _save(session: Session, report: Report, spider: str | None, portal: str | None) -> SaveOutcome:
     name, year = _report_key(report)
     authority = _authority(session, name, portal)
@@ -266,6 +260,9 @@ def _save(session: Session, report: Report, spider: str | None, portal: str | No
     stored.last_seen = now
     if _is_unchanged(session, stored, values, report):
         return "unchanged"
+    if _cell_count(report) < _stored_cell_count(session, stored.id):
+        # A broken or truncated page must not replace a better stored reading.
+        return "kept_stored"
     for key, value in values.items():
         setattr(stored, key, value)
     stored.spider = spider or stored.spider
@@ -388,8 +385,9 @@ def load_report(session: Session, authority: str, year: int) -> Report | None:
     )
 
 
-def summary_rows(session: Session) -> list[dict[str, Any]]:
-    """One line per stored report for the crawl summary, ordered by authority and year.
+def summary_rows(session: Session, spiders: Iterable[str] | None = None) -> list[dict[str, Any]]:
+    """One line per stored report for the crawl summary, ordered by authority and year;
+    only those last stored by ``spiders`` when given.
 
     Keys: authority, year, format, tables (``"t2,t3,t4"``), cells, violations, warnings,
     source_url. Reads only the columns it prints, not the report texts.
@@ -414,6 +412,8 @@ def summary_rows(session: Session) -> list[dict[str, Any]]:
         .outerjoin(cells, cells.c.report_id == ReportRow.id)
         .order_by(AuthorityRow.name, ReportRow.report_year)
     )
+    if spiders is not None:
+        statement = statement.where(ReportRow.spider.in_(list(spiders)))
     return [
         {
             "authority": name,

@@ -207,12 +207,12 @@ def test_short_and_full_government_names_are_one_authority(
 
 
 def test_canonical_authority_leaves_other_names_alone(sessions: sessionmaker[Session]) -> None:
-    # Only a governing body's short form is expanded; departments and offices keep their names.
+    # Only a governing body's name is expanded; departments and offices keep their names.
     assert canonical_authority("渔洋镇政府") == "渔洋镇人民政府"
     assert canonical_authority("邙岭镇政府") == "邙岭镇人民政府"
     assert canonical_authority("泸定县人民政府办公室") == "泸定县人民政府办公室"
     assert canonical_authority("数字政府") == "数字政府"
-    assert canonical_authority("渔洋镇") == "渔洋镇"
+    assert canonical_authority("渔洋镇") == "渔洋镇人民政府"  # a bare place is its government
     with sessions() as session:
         assert load_report(session, "渔洋镇政府", 2024) is None
 
@@ -343,6 +343,31 @@ def test_summary_rows(
     assert (luding["violations"], luding["warnings"]) == (5, 5)
     assert (mangling["format"], mangling["tables"], mangling["cells"]) == ("f2019", "t3", 23 * 7)
     assert (mangling["violations"], mangling["warnings"]) == (0, 0)
+
+
+def test_summary_rows_for_given_spiders(
+    sessions: sessionmaker[Session],
+    luding_report: Callable[..., Report],
+    zero_t3_report: Callable[[str, int, str], Report],
+) -> None:
+    save(sessions, luding_report(), spider="sichuan_luding")
+    save(sessions, zero_t3_report("邙岭镇人民政府", 2020, "t3_2019"), spider="other")
+    with sessions() as session:
+        rows = summary_rows(session, spiders=["sichuan_luding"])
+    assert [(row["authority"], row["year"]) for row in rows] == [(LUDING, 2024)]
+
+
+def test_worse_reading_never_replaces_a_stored_report(
+    engine: Engine, sessions: sessionmaker[Session], luding_report: Callable[..., Report]
+) -> None:
+    """A truncated re-crawl of the same page (table 四 lost) keeps the stored reading."""
+    assert save(sessions, luding_report()) == "new"
+    truncated = luding_report()
+    del truncated.tables["t4"]
+    truncated.content_sha256 = "0" * 64
+    assert save(sessions, truncated) == "kept_stored"
+    assert scalar(engine, "SELECT count(*) FROM cell") == CELLS_LUDING
+    assert cell_value(engine, "review", "total") == 6
 
 
 def test_deleting_a_report_cascades_to_its_rows(
