@@ -77,6 +77,36 @@ def _glued_zeros(text: str, n: int) -> bool:
 Classifier = Callable[[str, str, str | None], tuple[str, str] | None]
 
 
+def _find_labels(cell: str, classify: Classifier, group: str | None) -> list[tuple[str, str, str]]:
+    """(kind, key, raw) of the labels in one cell.
+
+    A cell is one label, or, in PDF text, several joined by spaces ("三、本年度办理结果
+    （一）予以公开"); spaces can also split one label ("商业 企业"). The longest run of parts
+    that matches wins, left to right.
+    """
+    found = classify(normalize_label(cell), cell, group)
+    if found is not None:
+        return [(found[0], found[1], cell)]
+    parts = cell.split()
+    if len(parts) < 2:
+        return []
+    out: list[tuple[str, str, str]] = []
+    start = 0
+    while start < len(parts):
+        for end in range(len(parts), start, -1):
+            raw = " ".join(parts[start:end])
+            found = classify(normalize_label(raw), raw, group)
+            if found is not None:
+                out.append((found[0], found[1], raw))
+                if found[0] == "group":
+                    group = found[1]
+                start = end
+                break
+        else:
+            start += 1
+    return out
+
+
 def read_labelled_rows(
     rows: list[Row], classify: Classifier
 ) -> tuple[list[LabelledRow], list[tuple[str, list[str]]]]:
@@ -101,9 +131,8 @@ def read_labelled_rows(
                 elif orphan is not None and cell.strip():
                     orphan[1].append(cell)
                 continue
-            normalized = normalize_label(cell)
-            found = classify(normalized, cell, group)
-            if found is None:
+            labels = _find_labels(cell, classify, group)
+            if not labels:
                 if current is not None and not any(v and v.strip() for v in current.cells):
                     continue  # a label split over several cells or lines
                 if current is not None or orphan is not None:
@@ -111,15 +140,14 @@ def read_labelled_rows(
                     orphan = (cell, [])
                     unmatched.append(orphan)
                 continue
-            kind, key = found
             orphan = None
-            if kind == "group":
-                group = key
-                current = LabelledRow(key=f"@{key}", label=cell, exact=row.exact)
+            for kind, key, raw in labels:
+                if kind == "group":
+                    group = key
+                    current = LabelledRow(key=f"@{key}", label=raw, exact=row.exact)
+                else:
+                    if "." in key:
+                        group = key.split(".", 1)[0]
+                    current = LabelledRow(key=key, label=raw, exact=row.exact)
                 out.append(current)
-                continue
-            if "." in key:
-                group = key.split(".", 1)[0]
-            current = LabelledRow(key=key, label=cell, exact=row.exact)
-            out.append(current)
     return out, [(label, values) for label, values in unmatched if values]
