@@ -87,9 +87,10 @@ def main() -> None:
         f"lxml parse alone {lxml_html / (html_rounds * len(html_items)) * 1000:.2f} ms/page "
         f"(ratio {nianbao_html / lxml_html:.1f}x)"
     )
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
         f"RSS: {rss_before:.1f} MB -> {rss_after:.1f} MB "
-        f"(growth {rss_after - rss_before:+.1f} MB; peak {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.1f} MB)"
+        f"(growth {rss_after - rss_before:+.1f} MB; peak {peak:.1f} MB)"
     )
 
 
