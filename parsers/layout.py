@@ -74,12 +74,18 @@ def rows_from_text(text: str) -> list[Row]:
         lines = _join_wrapped_labels(lines)
     rows = []
     for line in lines:
+        if _PAGE_FOOTER.match(line):
+            continue
         cells = split_line(line)
         if any(cells):
             rows.append(Row(cells))
     return rows
 
 
+#: PDF page numbers printed as footers: "- 3 -", "— 12 —", "第 3 页".
+_PAGE_FOOTER = re.compile(
+    r"^\s*(?:[-—–－]+\s*\d{1,3}\s*[-—–－]+|第\s*\d{1,3}\s*页(?:\s*共\s*\d+\s*页)?)\s*$"
+)
 _ENUMERATED = re.compile(
     r"^\s*(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十0-9]+[)）]|[0-9]+[、.．])"
 )

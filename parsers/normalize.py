@@ -33,7 +33,7 @@ _ENUMERATOR = re.compile(
     r"^(?:[一二三四五六七八九十]+[、.．]|\([一二三四五六七八九十]+\)|[0-9]+[、.．]"
     r"|\([0-9]+\)|[①②③④⑤⑥⑦⑧⑨⑩])"
 )
-_TRAILING_NOTE = re.compile(r"\([^()]*\)$")
+_TRAILING_NOTE = re.compile(r"\([^()]*\)$|\([^()]*$")  # closed, or cut off by a wrap
 
 
 def to_simplified(text: str) -> tuple[str, bool]:

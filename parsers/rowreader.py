@@ -18,6 +18,7 @@ from .normalize import normalize_label, parse_value
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _FUZZY_CUTOFF = 0.8
+_FRAGMENT = 8  # unknown text this short is a wrapped label's tail or a page footer
 
 
 @dataclass(slots=True)
@@ -107,25 +108,49 @@ def _find_labels(cell: str, classify: Classifier, group: str | None) -> list[tup
     return out
 
 
+def _value_cells(row: Row) -> list[str] | None:
+    """The cells of a row that holds nothing but values (blank padding dropped), else None."""
+    filled = row.filled()
+    if not filled or any(is_label(cell) for cell in filled):
+        return None
+    return filled
+
+
 def read_labelled_rows(
-    rows: list[Row], classify: Classifier
+    rows: list[Row], classify: Classifier, width: int
 ) -> tuple[list[LabelledRow], list[tuple[str, list[str]]]]:
     """Walk rows, attach value cells to the last recognised label.
 
     ``classify(normalized, raw, group)`` returns ``("row", key)``, ``("group", key)`` or None.
     Returns the labelled rows in order and the unrecognised labels that carried values.
+
+    PDF text prints a wrapped row's values on a line of their own, before, between or after
+    its label lines. A complete line of ``width`` values that arrives when the current row is
+    already complete is therefore held back and given to the next label that has none.
     """
     out: list[LabelledRow] = []
     unmatched: list[tuple[str, list[str]]] = []
+    pending: list[list[str]] = []
     current: LabelledRow | None = None
     orphan: tuple[str, list[str]] | None = None
     group: str | None = None
+
+    def complete(entry: LabelledRow | None) -> bool:
+        if entry is None or entry.key.startswith("@"):
+            return True  # a group header takes values only from its own row
+        return sum(1 for cell in entry.cells if cell and cell.strip()) >= width
+
     for row in rows:
+        values = None if row.exact else _value_cells(row)
+        if values is not None and len(values) == width and complete(current):
+            pending.append(values)
+            continue
+        labels_in_row = False
         for cell in row.cells:
             if cell is None:
                 continue
             if not is_label(cell):
-                if current is not None:
+                if current is not None and (labels_in_row or not current.key.startswith("@")):
                     current.cells.append(cell)
                     current.exact = current.exact and row.exact
                 elif orphan is not None and cell.strip():
@@ -135,12 +160,13 @@ def read_labelled_rows(
             if not labels:
                 if current is not None and not any(v and v.strip() for v in current.cells):
                     continue  # a label split over several cells or lines
-                if current is not None or orphan is not None:
+                if len(normalize_label(cell)) > _FRAGMENT and (current or orphan):
                     current = None
                     orphan = (cell, [])
                     unmatched.append(orphan)
-                continue
+                continue  # short fragments of wrapped labels, page footers
             orphan = None
+            labels_in_row = True
             for kind, key, raw in labels:
                 if kind == "group":
                     group = key
@@ -150,4 +176,9 @@ def read_labelled_rows(
                         group = key.split(".", 1)[0]
                     current = LabelledRow(key=key, label=raw, exact=row.exact)
                 out.append(current)
+        if current is not None and not current.key.startswith("@") and pending:
+            if not any(cell and cell.strip() for cell in current.cells):
+                current.cells.extend(pending.pop(0))
+    for values in pending:
+        unmatched.append(("(values without a label)", values))
     return out, [(label, values) for label, values in unmatched if values]

@@ -90,7 +90,7 @@ def read_t2(rows: list[Row], report: Report) -> Table | None:
         current = None
 
     for row in rows:
-        for cell in row.cells:
+        for cell in _label_parts(row.cells):
             if cell is None:
                 continue
             if not is_label(cell):
@@ -136,6 +136,29 @@ def read_t2(rows: list[Row], report: Report) -> Table | None:
             if (key, col) not in table.cells:
                 table.cells[(key, col)] = t2_cell(key, col, raw, money=col in money)
     return table
+
+
+def _known(label: str) -> bool:
+    return (
+        label == _HEADER_START
+        or label.startswith(_BLOCK_START)
+        or label in _columns()
+        or label in _rows()
+    )
+
+
+def _label_parts(cells: list[str | None]) -> list[str | None]:
+    """Cells, with a header line printed as one space-separated cell split into its labels
+    (PDF text: "信息内容 本年制发件数 本年废止件数 现行有效件数")."""
+    out: list[str | None] = []
+    for cell in cells:
+        if cell and " " in cell.strip() and not _known(normalize_label(cell)):
+            parts = cell.split()
+            if all(_known(normalize_label(part)) for part in parts):
+                out.extend(parts)
+                continue
+        out.append(cell)
+    return out
 
 
 def _has_values(current: tuple[str, str, list[str | None], bool] | None) -> bool:

@@ -56,7 +56,7 @@ def _classify(normalized: str, raw: str, group: str | None) -> tuple[str, str] |
 
 def read_t3(rows: list[Row], report: Report) -> Table | None:
     """Read table 三 from the rows of its region; None when no row of it is found."""
-    labelled, unmatched = read_labelled_rows(rows, _classify)
+    labelled, unmatched = read_labelled_rows(rows, _classify, len(T3_COLUMNS))
     labelled = _started(labelled)
     if not labelled:
         return None
