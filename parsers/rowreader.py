@@ -176,9 +176,13 @@ def read_labelled_rows(
                         group = key.split(".", 1)[0]
                     current = LabelledRow(key=key, label=raw, exact=row.exact)
                 out.append(current)
-        if current is not None and not current.key.startswith("@") and pending:
-            if not any(cell and cell.strip() for cell in current.cells):
-                current.cells.extend(pending.pop(0))
+        if (
+            current is not None
+            and not current.key.startswith("@")
+            and pending
+            and not any(cell and cell.strip() for cell in current.cells)
+        ):
+            current.cells.extend(pending.pop(0))
     for values in pending:
         unmatched.append(("(values without a label)", values))
     return out, [(label, values) for label, values in unmatched if values]
