@@ -74,7 +74,7 @@ def rows_from_text(text: str) -> list[Row]:
         lines = _join_wrapped_labels(lines)
     rows = []
     for line in lines:
-        if _PAGE_FOOTER.match(line):
+        if _PAGE_FOOTER.match(line) or _MARKDOWN_RULE.match(line):
             continue
         cells = split_line(line)
         if any(cells):
@@ -86,6 +86,8 @@ def rows_from_text(text: str) -> list[Row]:
 _PAGE_FOOTER = re.compile(
     r"^\s*(?:[-—–－]+\s*\d{1,3}\s*[-—–－]+|第\s*\d{1,3}\s*页(?:\s*共\s*\d+\s*页)?)\s*$"
 )
+#: The separator under a Markdown table header: |---|:---:|
+_MARKDOWN_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _ENUMERATED = re.compile(
     r"^\s*(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十0-9]+[)）]|[0-9]+[、.．])"
 )

@@ -50,7 +50,8 @@ class Metadata:
 def find_title(lines: list[str], meta_title: str | None = None) -> re.Match[str] | None:
     """The first title-like match in the meta title or the opening lines."""
     for candidate in ([meta_title] if meta_title else []) + lines[:40]:
-        match = _TITLE.search(candidate or "")
+        # Markdown headings and PDF text space the title out: "# 沐阳县人民政府 2025 年 …".
+        match = _TITLE.search(re.sub(r"\s+", "", (candidate or "").lstrip("#")))
         if match:
             return match
     return None

@@ -63,7 +63,7 @@ def normalize_label(label: str) -> str:
     """
     text = unicodedata.normalize("NFKC", label).translate(_BRACKETS)
     text = _QUOTES.sub("", _WHITESPACE.sub("", text))
-    text = text.strip("|:：;；,，。")
+    text = text.strip("|:：;；,，。").lstrip("#")  # '#' opens Markdown headings
     text = _ENUMERATOR.sub("", text)
     stripped = _TRAILING_NOTE.sub("", text)
     return stripped or text

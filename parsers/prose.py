@@ -73,6 +73,9 @@ _ZEROS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
+_NOT_A_ZERO = re.compile(r"\s*(?:纠错|纠正|败诉|被撤销|被确认违法)")
+
+
 def cn_to_int(text: str) -> int | None:
     """Small Chinese numerals as printed in prose: 三, 十二, 二十三, 一百零五."""
     if not text:
@@ -120,7 +123,10 @@ def extract_prose(text: str) -> list[ProseMetric]:
     for key, pattern in _ZEROS:
         if key in found:
             continue
-        match = pattern.search(text)
-        if match:
+        for match in pattern.finditer(text):
+            # "未发生…被行政复议纠错或行政诉讼败诉" says no case was lost, not that none existed.
+            if _NOT_A_ZERO.match(text, match.end()):
+                continue
             found[key] = ProseMetric(key, 0, _sentence(text, *match.span()), ["zero_phrase"])
+            break
     return list(found.values())

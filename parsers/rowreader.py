@@ -116,6 +116,16 @@ def _value_cells(row: Row) -> list[str] | None:
     return filled
 
 
+_HEADER_LABELS = 3
+
+
+def _is_header_row(row: Row) -> bool:
+    """A row of labels only (自然人 | 法人或其他组织 | 总计; 类别 | 数据1 | … | 总计): column
+    headers, whose words (总计, 其他, 予以公开) must not start table rows."""
+    filled = row.filled()
+    return len(filled) >= _HEADER_LABELS and all(is_label(cell) for cell in filled)
+
+
 def read_labelled_rows(
     rows: list[Row], classify: Classifier, width: int
 ) -> tuple[list[LabelledRow], list[tuple[str, list[str]]]]:
@@ -141,6 +151,8 @@ def read_labelled_rows(
         return sum(1 for cell in entry.cells if cell and cell.strip()) >= width
 
     for row in rows:
+        if _is_header_row(row):
+            continue
         values = None if row.exact else _value_cells(row)
         if values is not None and len(values) == width and complete(current):
             pending.append(values)

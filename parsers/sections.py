@@ -39,6 +39,7 @@ class Heading:
 
 def classify_heading(text: str) -> str | None:
     """Section key of a heading line, or None if the line is not a section heading."""
+    text = text.lstrip("#").strip()  # Markdown transcriptions: "## 三、…"
     if len(text) > _MAX_HEADING or not _NUMBERED.match(text):
         return None
     normalized = normalize_label(text)

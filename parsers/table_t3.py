@@ -47,7 +47,7 @@ def _classify(normalized: str, raw: str, group: str | None) -> tuple[str, str] |
     if len(candidates) == 1:
         key, row_group = candidates[0]
         # 3.其他 (and the column header 其他) mean （六）3.其他 only inside that group.
-        return ("row", key) if row_group != "other" or group == "other" else None
+        return ("row", key) if key != "other.other" or group == "other" else None
     for key, row_group in candidates:
         if row_group == group:
             return "row", key
@@ -62,10 +62,13 @@ def read_t3(rows: list[Row], report: Report) -> Table | None:
         return None
     table = Table(family="t3", variant="t3_2021", layout=_layout(rows))
     raw_rows: dict[str, list[str]] = {}
+    with_values = {e.key for e in labelled if any(c and c.strip() for c in e.cells)}
     for entry in labelled:
         key = _stored_key(entry, report)
         if key is None:
             continue
+        if key in with_values and not any(c and c.strip() for c in entry.cells):
+            continue  # the label printed once more as a heading above its own row
         values, flags = fit_values(entry.cells, len(T3_COLUMNS), entry.exact)
         if key in raw_rows:
             report.warn("duplicate_row", f"row {key} printed twice; first kept", "t3")

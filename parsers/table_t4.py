@@ -23,6 +23,10 @@ def read_t4(rows: list[Row], report: Report) -> Table | None:
     cells, exact = _data_cells(rows)
     if not cells:
         return None
+    if len([c for c in cells if c and c.strip()]) < _N:
+        per_group = _group_blocks(rows)
+        if per_group is not None:
+            cells, exact = per_group, False
     values, flags = fit_values(cells, _N, exact)
     table = Table(family="t4", variant="t4", layout="grid" if exact else "rows")
     table.detection = "table 四 is the same in both formats"
@@ -41,6 +45,34 @@ def read_t4(rows: list[Row], report: Report) -> Table | None:
     if not all(label in header for label in _FULL_HEADERS):
         table.flags.append("positional_mapping")
     return table
+
+
+_GROUP_CUES = (  # checked in this order: 复议后起诉 also contains 复议
+    ("litigation_after_review", "复议后起诉"),
+    ("litigation_direct", "未经复议直接起诉"),
+    ("review", "行政复议"),
+)
+_PER_GROUP = len(T4_COLUMNS)
+
+
+def _group_blocks(rows: list[Row]) -> list[str | None] | None:
+    """Table 四 printed as three small tables, one per group, each under its own heading
+    (行政复议 / 行政诉讼（未经复议直接起诉） / 行政诉讼（复议后起诉）): values in template order."""
+    found: dict[str, list[str]] = {}
+    group: str | None = None
+    for row in rows:
+        filled = row.filled()
+        labels = [cell for cell in filled if is_label(cell)]
+        if labels:
+            text = "".join("".join(labels).split())  # keep the （…） that names the group
+            cue = next((key for key, word in _GROUP_CUES if word in text), None)
+            group = cue or group
+            continue
+        if group is not None and group not in found and len(filled) == _PER_GROUP:
+            found[group] = filled
+    if set(found) != set(T4_ROWS):
+        return None
+    return [cell for key in T4_ROWS for cell in found[key]]
 
 
 _HEADER_WORDS = ("结果", "审结", "总计", "维持", "纠正", "起诉")
