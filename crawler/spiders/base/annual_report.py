@@ -1,0 +1,326 @@
+"""The base every nianbao spider extends: what a report is, and how a fetched page is labelled.
+
+Portal spiders are data on a family base (``link_list``, ``trs``, ``hanweb``, ``gkmlpt``); the
+family base walks a column and calls :meth:`AnnualReportSpider.parse_report` for each report
+page. Everything that does not depend on how a portal lists its pages lives here, so every
+family recognises report titles, attachments and anti-bot pages the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
+from typing import Any, ClassVar
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.http import Response, TextResponse
+from scrapy.utils.url import url_is_from_any_domain
+
+from nianbao.crawler.items import ReportPage
+
+#: PORTALS.md §5: ``pre`` or ``post`` names the authority, ``year`` is the year reported on.
+#: Also accepted: 政府资讯公开 (a few mainland portals), a missing 政府 (信息公开年报 columns) and
+#: 年报 in place of 年度报告.
+REPORT_TITLE = re.compile(
+    r"^(?P<pre>.*?)(?P<year>(?:19|20)\d{2})\s*年度?(?P<post>.*?)"
+    r"(?:政府)?(?:信息|资讯)公开(?:工作)?(?:年度)?(?:工作)?(?:报告|年报)"
+)
+
+#: Titles that match :data:`REPORT_TITLE` but are not a report (SPEC.md §8 "Not reports"):
+#: notices about compiling reports (关于做好…年度报告编制发布工作的通知, …有关事项的通知), the
+#: 格式/模板 notices, requests for submissions, and 解读/图解 pages that retell a report published
+#: on its own page. A bare 通知 is not enough: some governments publish their report as
+#: 关于印发《…年度报告》的通知. 政府网站工作年度报表 and 法治政府建设年度报告 never match the
+#: pattern, but are listed so the rule reads as the spec does.
+NOT_REPORT = re.compile(
+    r"做好|编制|报送|有关事项|格式|模板|模版|征求意见|解读|图解|年度报表|工作报表|法治政府建设|企业年报"
+)
+
+_AUTHORITY_NOISE = re.compile(r"^关于|关于$|的$|[\s《》“”\"'【】\[\]（）()〔〕﹝﹞<>:：_—-]")
+
+#: Attachment types a report is published as (PORTALS.md §5).
+ATTACHMENT_SUFFIXES: tuple[str, ...] = (".pdf", ".doc", ".docx", ".wps", ".xls", ".xlsx")
+#: TRS stores uploads as P0/W0 + digits (``P020260911578215495483.pdf``); other document types
+#: uploaded that way (.ofd, .zip, .et …) are attachments too, images and media are not.
+_TRS_UPLOAD = re.compile(r"/[PW]0\d{12,}\.(?P<ext>[A-Za-z0-9]{2,5})$")
+_MEDIA_SUFFIXES = frozenset(
+    {"jpg", "jpeg", "png", "gif", "bmp", "webp", "svg", "swf", "flv", "mp4", "mp3", "css", "js"}
+)
+
+_DATE = re.compile(r"((?:19|20)\d{2})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
+#: A date is only taken from the page when a label says it is the publication date: report
+#: text is full of other dates (统计期限为2024年1月1日至…).
+_PAGE_DATE = re.compile(
+    r"(?:发布日期|发布时间|公开日期|发文日期|成文日期|日期|时间)\s*[:：]?\s*"
+    r"((?:19|20)\d{2}\s*[-年/.]\s*\d{1,2}\s*[-月/.]\s*\d{1,2})"
+)
+#: Dates in URLs: TRS ``t20230119_…``, Hanweb ``/art/2024/1/16/``.
+_URL_DATE = re.compile(
+    r"/t((?:19|20)\d{2})(\d{2})(\d{2})_|/art/((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})/"
+)
+
+#: 瑞数 (River Security) and similar JS shields (PORTALS.md §6): the page is a challenge, not
+#: content. Checked in the head of the page only, where the markers sit.
+_CHALLENGE = re.compile(
+    r"<meta\s+content=\"\{qqqq|<script[^>]*\br=['\"]m['\"]|\$_ts\b|\$_ss\b|Precondition Failed"
+)
+BLOCKED_STATUSES: tuple[int, ...] = (412, 521)
+
+STAT_PREFIX = "nianbao/spider"
+STAT_BLOCKED = "nianbao/blocked"
+
+
+def _squash(text: str | None) -> str:
+    return re.sub(r"\s+", " ", text or "").strip()
+
+
+def title_facts(
+    title: str | None, pattern: re.Pattern[str] = REPORT_TITLE
+) -> tuple[str | None, int | None]:
+    """(authority as printed, year reported on) from a report title; ``(None, None)`` if none.
+
+    The authority is the text before the year, or after it when the title starts with the
+    year (``2023年下各镇…``); 关于/的, brackets and spaces are dropped, nothing is added (the
+    parsers make 渔洋镇 into 渔洋镇人民政府, not the spider).
+    """
+    match = pattern.search(_squash(title))
+    if match is None:
+        return None, None
+    name = match.group("pre").strip() or match.group("post").strip()
+    authority = _AUTHORITY_NOISE.sub("", name) or None
+    return authority, int(match.group("year"))
+
+
+def is_report_title(
+    title: str | None,
+    pattern: re.Pattern[str] = REPORT_TITLE,
+    not_report: re.Pattern[str] = NOT_REPORT,
+) -> bool:
+    """Whether a link or page title names a 政府信息公开工作年度报告 (see :data:`NOT_REPORT`)."""
+    text = _squash(title)
+    return bool(pattern.search(text)) and not not_report.search(text)
+
+
+def iso_date(text: str | None) -> str | None:
+    """The first date in ``text`` as ``YYYY-MM-DD`` (2020年08月02日, 2020-09-11 08:38 …)."""
+    match = _DATE.search(text or "")
+    if match is None:
+        return None
+    try:
+        return dt.date(*(int(part) for part in match.groups())).isoformat()
+    except ValueError:
+        return None
+
+
+def url_date(url: str) -> str | None:
+    """Publication date written into the URL by TRS and Hanweb, as ``YYYY-MM-DD``."""
+    match = _URL_DATE.search(url)
+    if match is None:
+        return None
+    parts = [int(part) for part in match.groups() if part is not None]
+    try:
+        return dt.date(*parts).isoformat()
+    except ValueError:
+        return None
+
+
+def is_attachment_url(url: str) -> bool:
+    path = urlsplit(url).path
+    if path.lower().endswith(ATTACHMENT_SUFFIXES):
+        return True
+    upload = _TRS_UPLOAD.search(path)
+    return upload is not None and upload.group("ext").lower() not in _MEDIA_SUFFIXES
+
+
+def attachment_links(response: TextResponse) -> list[str]:
+    """Absolute URLs of the report files a page links to, in page order, without repeats."""
+    found: dict[str, None] = {}
+    for href in response.css("a[href]::attr(href)").getall():
+        url = response.urljoin(href.strip())
+        if url.startswith(("http://", "https://")) and is_attachment_url(url):
+            found.setdefault(url, None)
+    return list(found)
+
+
+def is_challenge(response: Response) -> bool:
+    """An anti-bot answer: a shield status, or a 瑞数 challenge page served as 200."""
+    if response.status in BLOCKED_STATUSES:
+        return True
+    if not isinstance(response, TextResponse):
+        return False
+    return bool(_CHALLENGE.search(response.text[:20_000]))
+
+
+class AnnualReportSpider(scrapy.Spider):
+    """Shared base of all nianbao spiders: report titles, the ``ReportPage`` item, blocks.
+
+    Set (portal facts):
+        ``name``: ``<province>_<place>`` in pinyin, also the cassette folder and test stem.
+        ``portal``: the portal's human name (泸定县人民政府).
+        ``column_urls``: the 政府信息公开年报 column(s); ``start_urls`` defaults to them.
+        ``allowed_domains``: no request leaves these.
+        (Both are tuples in portal spiders: class-level data that nothing should mutate.)
+        ``authority``: for reports whose title names no authority (``2023年政府信息…报告``).
+    Tune: ``report_title_re`` (groups pre/year/post), ``not_report_re``.
+    Set by the family base: ``family``, ``parse`` (walking a column).
+
+    Hooks (no-op by default):
+        ``keep_link(title, url) -> bool``: veto a report link the title test accepted.
+        ``post_process(item, response) -> item``: adjust the item before it is yielded.
+
+    Stats: ``nianbao/spider/list_pages``, ``…/report_pages``, ``…/skipped_titles``,
+    ``…/offsite_links``, and ``nianbao/blocked`` for anti-bot answers, which are never yielded.
+    Shield statuses (412, 521) reach the callbacks so that they are counted, not just dropped.
+    """
+
+    portal: ClassVar[str] = ""
+    family: ClassVar[str] = ""
+    column_urls: ClassVar[Sequence[str]] = ()
+    authority: ClassVar[str | None] = None
+    allowed_domains: ClassVar[Sequence[str]] = ()
+    report_title_re: ClassVar[re.Pattern[str]] = REPORT_TITLE
+    not_report_re: ClassVar[re.Pattern[str]] = NOT_REPORT
+    handle_httpstatus_list: ClassVar[list[int]] = list(BLOCKED_STATUSES)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.start_urls:
+            self.start_urls = list(self.column_urls)
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        # Unlike Scrapy's default, the column pages go through the duplicate filter, so that a
+        # pager linking back to page 1 does not fetch it twice.
+        for url in self.start_urls:
+            yield scrapy.Request(url, callback=self.parse)
+
+    # --- Hooks ---------------------------------------------------------------------------------
+
+    def keep_link(self, title: str, url: str) -> bool:
+        """Hook: return False to skip a link whose title looked like a report."""
+        return True
+
+    def post_process(self, item: ReportPage, response: Response) -> ReportPage:
+        """Hook: adjust the item (e.g. add attachments a template injects by script)."""
+        return item
+
+    # --- Shared pieces -------------------------------------------------------------------------
+
+    def is_report_title(self, title: str | None) -> bool:
+        return is_report_title(title, self.report_title_re, self.not_report_re)
+
+    def title_facts(self, title: str | None) -> tuple[str | None, int | None]:
+        return title_facts(title, self.report_title_re)
+
+    def inc_stat(self, key: str, count: int = 1) -> None:
+        """Count under ``nianbao/spider/<key>``; a spider built without a crawler counts nothing."""
+        self._inc(f"{STAT_PREFIX}/{key}", count)
+
+    def _inc(self, key: str, count: int = 1) -> None:
+        crawler = getattr(self, "crawler", None)
+        if crawler is not None and crawler.stats is not None:
+            crawler.stats.inc_value(key, count)
+
+    def allows(self, url: str) -> bool:
+        """Whether ``url`` is inside ``allowed_domains`` (everything is when none are set)."""
+        return not self.allowed_domains or url_is_from_any_domain(url, self.allowed_domains)
+
+    def blocked(self, response: Response) -> bool:
+        """Log and count an anti-bot answer; callbacks return at once when this is True."""
+        if not is_challenge(response):
+            return False
+        self.logger.warning("Blocked by an anti-bot shield (%s): %s", response.status, response.url)
+        self._inc(STAT_BLOCKED)
+        return True
+
+    def report_links(
+        self, links: Iterable[tuple[str, str, str | None]]
+    ) -> Iterator[scrapy.Request]:
+        """Requests for the (title, absolute url, list date) links that name a report.
+
+        Each report URL is requested once per call; links that are not reports, that a hook
+        vetoes or that leave ``allowed_domains`` are counted and skipped.
+        """
+        seen: set[str] = set()
+        for title, url, date in links:
+            if url in seen:
+                continue
+            if not self.is_report_title(title) or not self.keep_link(title, url):
+                self.inc_stat("skipped_titles")
+                continue
+            if not self.allows(url):
+                self.logger.info("Report link outside allowed_domains skipped: %s", url)
+                self.inc_stat("offsite_links")
+                continue
+            seen.add(url)
+            yield scrapy.Request(
+                url, callback=self.parse_report, cb_kwargs={"title": title, "published": date}
+            )
+
+    def parse_report(
+        self, response: Response, title: str | None = None, published: str | None = None
+    ) -> Iterator[ReportPage]:
+        """Callback for a report page: one item, unless the page is an anti-bot challenge."""
+        if self.blocked(response):
+            return
+        self.inc_stat("report_pages")
+        yield self.post_process(self.report_page(response, title, published), response)
+
+    def report_page(
+        self, response: Response, title: str | None = None, published: str | None = None
+    ) -> ReportPage:
+        """Label a fetched report page; ``title`` and ``published`` are what the list said.
+
+        A response that is not text (a report linked straight to its PDF) gives an item with
+        an empty ``html`` and the file itself as its attachment.
+        """
+        if isinstance(response, TextResponse):
+            html = response.text
+            page_title = self.page_title(response, title)
+            date = self.page_date(response) or published or url_date(response.url)
+            attachments = attachment_links(response)
+        else:
+            html, page_title = "", title
+            date = published or url_date(response.url)
+            attachments = [response.url]
+        authority, year = self.title_facts(page_title)
+        return ReportPage(
+            spider=self.name,
+            portal=self.portal,
+            source_url=response.url,
+            title=page_title,
+            authority=authority or self.authority,
+            report_year=year,
+            published=iso_date(date),
+            attachments=attachments,
+            html=html,
+            fetched_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        )
+
+    def page_title(self, response: TextResponse, list_title: str | None = None) -> str | None:
+        """Meta ``ArticleTitle``, ``<h1>``, ``<title>`` or the list's title.
+
+        The first that names a report wins (an ``<h1>`` is often the site logo, a ``<title>``
+        often ends with the site name: ``…年度报告_泸定县人民政府``); else the first non-empty.
+        """
+        title_tag = _squash(response.css("title::text").get())
+        candidates = [
+            _squash(response.css('meta[name="ArticleTitle"]::attr(content)').get()),
+            *(_squash(" ".join(h1.css("::text").getall())) for h1 in response.css("h1")),
+            re.split(r"\s*[-_|｜—–－]\s*", title_tag)[0],
+            title_tag,
+            _squash(list_title),
+        ]
+        present = [candidate for candidate in candidates if candidate]
+        reports = [candidate for candidate in present if self.is_report_title(candidate)]
+        return (reports or present or [None])[0]
+
+    def page_date(self, response: TextResponse) -> str | None:
+        """Meta ``PubDate``, else a labelled 发布日期/发布时间 on the page."""
+        meta = response.css('meta[name="PubDate"]::attr(content)').get()
+        if iso_date(meta):
+            return meta
+        text = " ".join(response.xpath("//body//text()[not(ancestor::script)]").getall())
+        match = _PAGE_DATE.search(text)
+        return match.group(1) if match else None

@@ -1,0 +1,64 @@
+"""Every spider module imports, is named after its module and has a cassette.
+
+Importing each module on its own catches cross-spider imports, which break when the other
+spider is deleted (alltheplaces keeps the same test for the same reason).
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+from pathlib import Path
+
+import pytest
+from scrapy import Spider
+
+import nianbao.crawler.spiders as spiders_package
+from nianbao.crawler.spiders.base.annual_report import AnnualReportSpider
+
+REPO = Path(__file__).resolve().parents[1]
+CASSETTES = REPO / "cassettes"
+
+MODULES = sorted(
+    info.name
+    for info in pkgutil.walk_packages(spiders_package.__path__, f"{spiders_package.__name__}.")
+)
+PORTAL_MODULES = [name for name in MODULES if ".base" not in name]
+
+
+def spiders_in(module_name: str) -> list[type[AnnualReportSpider]]:
+    module = importlib.import_module(module_name)
+    return [
+        obj
+        for obj in vars(module).values()
+        if inspect.isclass(obj)
+        and issubclass(obj, Spider)
+        and obj.__module__ == module_name
+        and getattr(obj, "name", None)
+    ]
+
+
+def test_there_are_spiders_and_bases() -> None:
+    assert "nianbao.crawler.spiders.base.annual_report" in MODULES
+    assert "nianbao.crawler.spiders.base.link_list" in MODULES
+    assert PORTAL_MODULES
+
+
+@pytest.mark.parametrize("module_name", MODULES)
+def test_module_imports(module_name: str) -> None:
+    importlib.import_module(module_name)
+
+
+@pytest.mark.parametrize("module_name", PORTAL_MODULES)
+def test_portal_spider_is_data_on_a_family_base(module_name: str) -> None:
+    found = spiders_in(module_name)
+    assert len(found) == 1, f"{module_name}: one spider per module, found {found}"
+    spider = found[0]
+    stem = module_name.rsplit(".", 1)[1]
+    assert spider.name == stem
+    assert spider.__name__ == "".join(part.title() for part in stem.split("_")) + "Spider"
+    assert issubclass(spider, AnnualReportSpider)
+    assert spider.portal and spider.family and spider.column_urls and spider.allowed_domains
+    cassettes = CASSETTES / getattr(spider, "cassette_name", spider.name)
+    assert sorted(cassettes.glob("*.yaml")), f"no cassette under {cassettes}"
