@@ -17,6 +17,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -105,10 +106,10 @@ def test_replay_fails_loudly_on_a_request_no_cassette_holds(tmp_path: Path) -> N
 class _PortalSimulator(http.server.BaseHTTPRequestHandler):
     """Answers proxied requests (absolute URLs) with recorded portal pages."""
 
-    pages: dict[str, Interaction] = {}
-    seen: list[str] = []
+    pages: ClassVar[dict[str, Interaction]] = {}
+    seen: ClassVar[list[str]] = []
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+    def do_GET(self) -> None:
         self.seen.append(self.path)
         page = self.pages.get(self.path)
         if page is None:
