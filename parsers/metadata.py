@@ -47,22 +47,45 @@ class Metadata:
     index_no: str | None = None
 
 
-def find_title(lines: list[str], meta_title: str | None = None) -> re.Match[str] | None:
-    """The first title-like match in the meta title or the opening lines."""
-    for candidate in ([meta_title] if meta_title else []) + lines[:40]:
-        # Markdown headings and PDF text space the title out: "# 沐阳县人民政府 2025 年 …".
-        match = _TITLE.search(re.sub(r"\s+", "", (candidate or "").lstrip("#")))
-        if match:
-            return match
+# Flip-book "Page 8 - <title>" and metadata labels in front of a title.
+_TITLE_PREFIX = re.compile(r"^(?:Page\d+-|(?:名称|标题|信息名称|文章标题|文件下载)[:：]?)")
+_MAX_TITLE = 60  # a title line is short; a prose sentence naming the report is not a title
+
+
+def title_candidate(line: str) -> str:
+    """A line as a title: Markdown '#', prefixes and spaces removed (PDF text and
+    transcriptions space titles out: "# 沐阳县人民政府 2025 年 …")."""
+    return _TITLE_PREFIX.sub("", re.sub(r"\s+", "", line.lstrip("#")))
+
+
+def find_title(lines: list[str]) -> re.Match[str] | None:
+    """The first title-like line among ``lines``; a title wrapped over two lines is joined."""
+    cleaned = [title_candidate(line or "") for line in lines]
+    for index, line in enumerate(cleaned):
+        candidates = [line]
+        if index + 1 < len(cleaned):
+            candidates.append(line + cleaned[index + 1])
+        for candidate in candidates:
+            if len(candidate) > _MAX_TITLE:
+                continue
+            match = _TITLE.search(candidate)
+            if match:
+                return match
     return None
 
 
+def _title_name(match: re.Match[str]) -> str:
+    return match.group("pre") or match.group("post")
+
+
 def authority_from_title(match: re.Match[str], lines: list[str]) -> str | None:
-    name = match.group("pre") or match.group("post")
-    if not name and match.string in lines:
+    name = _title_name(match)
+    if not name:
         # The authority on its own line above the title: "洪泽区人民政府 / 2023 年…报告".
-        index = lines.index(match.string)
-        name = lines[index - 1].strip() if index > 0 and len(lines[index - 1]) <= 30 else ""
+        cleaned = [title_candidate(line) for line in lines[:40]]
+        index = next((i for i, line in enumerate(cleaned) if match.string == line), 0)
+        above = cleaned[index - 1] if index > 0 else ""
+        name = above if len(above) <= 30 and not _TITLE.search(above) else ""
     name = re.sub(r"^关于|的$|[《》“”\"]", "", name or "").strip()
     return name or None
 
@@ -166,6 +189,23 @@ def year_from_prose(text: str) -> int | None:
     return max(set(years), key=lambda y: (years.count(y), -years.index(y)))
 
 
+def _single_title(lines: list[str]) -> re.Match[str] | None:
+    """The title line of the text, or None when it names several reports (a list page).
+
+    The same title printed twice, once with more of the organ's name (名称 宿迁市… and
+    宿迁市…), is one report: names that end with one another agree.
+    """
+    head = lines[:40]
+    matches = [m for m in (find_title(head[i : i + 2]) for i in range(len(head))) if m]
+    if not matches or len({m.group("year") for m in matches}) > 1:
+        return None
+    names = sorted({_title_name(m) for m in matches if _title_name(m)}, key=len)
+    if any(not longer.endswith(shorter) for shorter, longer in zip(names, names[1:])):
+        return None
+    longest = names[-1] if names else ""
+    return next(m for m in matches if _title_name(m) == longest)
+
+
 def extract_metadata(
     text: str, *, meta: dict[str, str] | None = None, hints: dict[str, object] | None = None
 ) -> Metadata:
@@ -173,13 +213,16 @@ def extract_metadata(
     meta = meta or {}
     hints = hints or {}
     lines = [line.strip() for line in text.splitlines() if line.strip()]
-    title_match = find_title(lines, meta.get("ArticleTitle") or meta.get("title"))
+    # Trust order: the page's ArticleTitle, the title the spider saw, a title line in the text
+    # (unless the text lists several: then it is a list page), the page's <title>.
+    declared = meta.get("ArticleTitle") or _str(hints.get("title"))
+    title_match = find_title([declared]) if declared else None
+    if title_match is None:
+        title_match = _single_title(lines)
+    if title_match is None and meta.get("title"):
+        title_match = find_title([meta["title"]])
     found = Metadata()
-    found.title = (
-        meta.get("ArticleTitle") or (title_match.string.strip() if title_match else None)
-    ) or _str(hints.get("title"))
-    if title_match is None and found.title:
-        title_match = find_title([found.title])
+    found.title = declared or (title_match.string if title_match else None)
     found.published = find_published(text, meta.get("PubDate")) or _to_date(
         _str(hints.get("published"))
     )

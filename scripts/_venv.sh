@@ -3,7 +3,7 @@
 set -eu
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 VENV="${NIANBAO_VENV:-$ROOT/.venv}"
-EXTRAS="${1:-}"
+EXTRAS="${EXTRAS:-}"  # set by the calling script
 PY="${PYTHON:-python3}"
 if [ ! -x "$VENV/bin/python" ]; then
     "$PY" -m venv "$VENV"
