@@ -10,6 +10,7 @@ flagged last resort.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -200,7 +201,7 @@ def _single_title(lines: list[str]) -> re.Match[str] | None:
     if not matches or len({m.group("year") for m in matches}) > 1:
         return None
     names = sorted({_title_name(m) for m in matches if _title_name(m)}, key=len)
-    if any(not longer.endswith(shorter) for shorter, longer in zip(names, names[1:])):
+    if any(not longer.endswith(shorter) for shorter, longer in itertools.pairwise(names)):
         return None
     longest = names[-1] if names else ""
     return next(m for m in matches if _title_name(m) == longest)
