@@ -40,8 +40,8 @@ def spiders_in(module_name: str) -> list[type[AnnualReportSpider]]:
 
 
 def test_there_are_spiders_and_bases() -> None:
-    assert "nianbao.crawler.spiders.base.annual_report" in MODULES
-    assert "nianbao.crawler.spiders.base.link_list" in MODULES
+    for base in ("annual_report", "link_list", "trs", "hanweb", "gkmlpt"):
+        assert f"nianbao.crawler.spiders.base.{base}" in MODULES
     assert PORTAL_MODULES
 
 

@@ -381,3 +381,13 @@ def test_title_tag_loses_its_site_suffix(spider: ProbeSpider) -> None:
         page(f"<html><head><title>{title}</title></head></html>", SHUYANG_URL)
     )
     assert item["title"] == "沭阳县发展和改革局2023年政府信息公开年度报告"
+
+
+def test_page_date_needs_a_publication_label(spider: ProbeSpider) -> None:
+    # The 乐民镇 2021 page line (corpus text 008) and the saving tool's 采集时间 (ucap page).
+    lemin = "<html><body><p>作者: | 来源:本网 | 时间:2022-01-07 点击数:- 分享到:</p></body></html>"
+    saved = (
+        "<html><body><div><strong>采集时间：</strong>2025-12-30T21:37:37+08:00</div></body></html>"
+    )
+    assert spider.page_date(page(lemin, SHUYANG_URL)) == "2022-01-07"
+    assert spider.page_date(page(saved, SHUYANG_URL)) is None

@@ -31,11 +31,13 @@ REPORT_TITLE = re.compile(
 #: Titles that match :data:`REPORT_TITLE` but are not a report (SPEC.md §8 "Not reports"):
 #: notices about compiling reports (关于做好…年度报告编制发布工作的通知, …有关事项的通知), the
 #: 格式/模板 notices, requests for submissions, and 解读/图解 pages that retell a report published
-#: on its own page. A bare 通知 is not enough: some governments publish their report as
-#: 关于印发《…年度报告》的通知. 政府网站工作年度报表 and 法治政府建设年度报告 never match the
-#: pattern, but are listed so the rule reads as the spec does.
+#: on its own page. A bare 通知 or 编制 is not enough: some governments publish their report as
+#: 关于印发《…年度报告》的通知, and 机构编制委员会办公室 publish reports of their own.
+#: 政府网站工作年度报表 and 法治政府建设年度报告 never match the pattern, but are listed so the
+#: rule reads as the spec does.
 NOT_REPORT = re.compile(
-    r"做好|编制|报送|有关事项|格式|模板|模版|征求意见|解读|图解|年度报表|工作报表|法治政府建设|企业年报"
+    r"做好|编制(?:发布|工作|指南|要求|说明)|报送|有关事项|格式|模板|模版|征求意见|解读|图解"
+    r"|年度报表|工作报表|法治政府建设|企业年报"
 )
 
 _AUTHORITY_NOISE = re.compile(r"^关于|关于$|的$|[\s《》“”\"'【】\[\]（）()〔〕﹝﹞<>:：_—-]")
@@ -51,9 +53,10 @@ _MEDIA_SUFFIXES = frozenset(
 
 _DATE = re.compile(r"((?:19|20)\d{2})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
 #: A date is only taken from the page when a label says it is the publication date: report
-#: text is full of other dates (统计期限为2024年1月1日至…).
+#: text is full of other dates (统计期限为2024年1月1日至…). A bare 时间 counts only on its own
+#: (``来源:本网 | 时间:2022-01-07``), not as the end of 采集时间, 更新时间 ….
 _PAGE_DATE = re.compile(
-    r"(?:发布日期|发布时间|公开日期|发文日期|成文日期|日期|时间)\s*[:：]?\s*"
+    r"(?:发布日期|发布时间|公开日期|发文日期|成文日期|(?<![\u4e00-\u9fff])(?:日期|时间))\s*[:：]?\s*"
     r"((?:19|20)\d{2}\s*[-年/.]\s*\d{1,2}\s*[-月/.]\s*\d{1,2})"
 )
 #: Dates in URLs: TRS ``t20230119_…``, Hanweb ``/art/2024/1/16/``.
@@ -62,7 +65,7 @@ _URL_DATE = re.compile(
 )
 
 #: 瑞数 (River Security) and similar JS shields (PORTALS.md §6): the page is a challenge, not
-#: content. Checked in the head of the page only, where the markers sit.
+#: content. Only the start of the page is searched: the markers sit in its <head>.
 _CHALLENGE = re.compile(
     r"<meta\s+content=\"\{qqqq|<script[^>]*\br=['\"]m['\"]|\$_ts\b|\$_ss\b|Precondition Failed"
 )
