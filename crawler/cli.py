@@ -1,18 +1,30 @@
-"""The ``nianbao`` command line: one subcommand per module in ``crawler/commands``."""
+"""The ``nianbao`` command line.
+
+Each subcommand is a module in ``crawler/commands`` that defines ``COMMAND`` (its name),
+``HELP``, ``add_arguments(parser)`` and ``run(args) -> int``; the modules are found, not
+listed here, so adding a subcommand touches no shared file.
+"""
 
 from __future__ import annotations
 
 import argparse
+import importlib
+import pkgutil
 import sys
 from collections.abc import Sequence
+from types import ModuleType
 
-from .commands import crawl, listing, parse
+from . import commands
 
-COMMANDS = {
-    "crawl": (crawl, "run spiders (live, --replay from cassettes, or --record)"),
-    "parse": (parse, "parse saved report pages or text files, print JSON"),
-    "list": (listing, "list the spiders with their portal, CMS family and start URLs"),
-}
+
+def command_modules() -> list[ModuleType]:
+    """The subcommand modules, in the order of their ``ORDER`` (then name)."""
+    found = []
+    for info in pkgutil.iter_modules(commands.__path__):
+        module = importlib.import_module(f"{commands.__name__}.{info.name}")
+        if hasattr(module, "COMMAND") and hasattr(module, "run"):
+            found.append(module)
+    return sorted(found, key=lambda m: (getattr(m, "ORDER", 50), m.COMMAND))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -20,9 +32,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="nianbao",
         description="Harvest 政府信息公开工作年度报告 into SQL, keyed by authority and year.",
     )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for name, (module, help_text) in COMMANDS.items():
-        sub = commands.add_parser(name, help=help_text, description=help_text)
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for module in command_modules():
+        sub = subparsers.add_parser(module.COMMAND, help=module.HELP, description=module.HELP)
         module.add_arguments(sub)
         sub.set_defaults(run=module.run)
     return parser

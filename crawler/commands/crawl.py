@@ -13,6 +13,10 @@ from nianbao.crawler.middlewares.cassette import RECORD_MODES, STAT_MISS
 from .output import print_table
 from .settings import build_settings
 
+COMMAND = "crawl"
+ORDER = 10
+HELP = "run spiders (live, --replay from cassettes, or --record)"
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("spiders", nargs="*", help="spider names (see `nianbao list`)")

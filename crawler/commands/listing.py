@@ -10,6 +10,10 @@ from scrapy.spiderloader import SpiderLoader
 from .output import print_table, to_json
 from .settings import build_settings
 
+COMMAND = "list"
+ORDER = 30
+HELP = "list the spiders with their portal, CMS family and start URLs"
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="JSON lines instead of a table")

@@ -11,7 +11,12 @@ from nianbao.parsers import ParseError, parse_path
 
 from .output import to_json
 
-SUFFIXES = (".html", ".htm", ".shtml", ".xhtml", ".txt", ".text", ".md")
+SUFFIXES = (".html", ".htm", ".shtml", ".xhtml", ".txt", ".text")  # walked in directories
+
+
+COMMAND = "parse"
+ORDER = 20
+HELP = "parse saved report pages or text files, print JSON"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
