@@ -11,8 +11,15 @@ from .model import Cell, Table
 from .normalize import parse_value
 
 
-def count_cell(row: str, col: str, raw: str, *, is_total: bool) -> Cell:
+def _not_printed(row: str, col: str) -> Cell:
+    """A cell the text never reached (a row cut short): unknown, not a blank taken as 0."""
+    return Cell(row, col, None, None, "missing", flags=["not_printed"])
+
+
+def count_cell(row: str, col: str, raw: str | None, *, is_total: bool) -> Cell:
     """A cell of table 三 or 四."""
+    if raw is None:
+        return _not_printed(row, col)
     parsed = parse_value(raw)
     if parsed.kind == "number":
         return Cell(row, col, parsed.value, raw, "printed", flags=parsed.flags)
@@ -25,8 +32,10 @@ def count_cell(row: str, col: str, raw: str, *, is_total: bool) -> Cell:
     return Cell(row, col, None, raw, "missing", flags=flags)
 
 
-def t2_cell(row: str, col: str, raw: str, *, money: bool) -> Cell:
+def t2_cell(row: str, col: str, raw: str | None, *, money: bool) -> Cell:
     """A cell of table 二."""
+    if raw is None:
+        return _not_printed(row, col)
     parsed = parse_value(raw, money=money)
     if parsed.kind == "number":
         return Cell(row, col, parsed.value, raw, "printed", flags=parsed.flags)
@@ -46,6 +55,6 @@ def derive_row_totals(table: Table, parts: tuple[str, ...], total: str = "total"
             cell.derived = sum(values)  # type: ignore[arg-type]
 
 
-def all_blank(raw_rows: list[list[str]]) -> bool:
+def all_blank(raw_rows: list[list[str | None]]) -> bool:
     """A template pasted unfilled: every value cell blank (flag ``table_unfilled``)."""
-    return bool(raw_rows) and all(not raw.strip() for row in raw_rows for raw in row)
+    return bool(raw_rows) and all(not (raw or "").strip() for row in raw_rows for raw in row)

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 _TITLE = re.compile(
-    r"(?P<pre>[^\s，。,;；:：]{0,40}?)(?P<year>(?:19|20)\d{2})\s*年度?\s*(?P<post>[^\s，。,]{0,40}?)"
+    r"(?P<pre>[^\s，。,;；:：|｜]{0,40}?)(?P<year>(?:19|20)\d{2})\s*年度?\s*(?P<post>[^\s，。,]{0,40}?)"
     r"政府(?:信息|资讯)公开(?:工作)?(?:年度)?(?:工作)?(?:报告|年报)"
 )
 _STAT_PERIOD = re.compile(
@@ -59,17 +59,21 @@ def title_candidate(line: str) -> str:
     return _TITLE_PREFIX.sub("", re.sub(r"\s+", "", line.lstrip("#")))
 
 
+def _match_title(candidate: str) -> re.Match[str] | None:
+    return _TITLE.search(candidate) if len(candidate) <= _MAX_TITLE else None
+
+
 def find_title(lines: list[str]) -> re.Match[str] | None:
-    """The first title-like line among ``lines``; a title wrapped over two lines is joined."""
+    """The first title-like line among ``lines``; a title wrapped over two lines (neither of
+    which is a title alone) is joined."""
     cleaned = [title_candidate(line or "") for line in lines]
     for index, line in enumerate(cleaned):
-        candidates = [line]
-        if index + 1 < len(cleaned):
-            candidates.append(line + cleaned[index + 1])
-        for candidate in candidates:
-            if len(candidate) > _MAX_TITLE:
-                continue
-            match = _TITLE.search(candidate)
+        match = _match_title(line)
+        if match:
+            return match
+        following = cleaned[index + 1] if index + 1 < len(cleaned) else ""
+        if following and not _match_title(following):
+            match = _match_title(line + following)
             if match:
                 return match
     return None

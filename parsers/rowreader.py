@@ -44,11 +44,12 @@ def fuzzy_match(normalized: str, candidates: Iterable[str]) -> str | None:
     return found[0] if found else None
 
 
-def fit_values(cells: list[str | None], n: int, exact: bool) -> tuple[list[str], list[str]]:
+def fit_values(cells: list[str | None], n: int, exact: bool) -> tuple[list[str | None], list[str]]:
     """Fit the value cells collected for a row to ``n`` columns.
 
-    Returns the ``n`` raw cell texts ('' = blank) and flags. Grid rows keep positions; text
-    rows lose blank cells as padding unless keeping them is the only way to get ``n`` cells.
+    Returns the ``n`` raw cell texts ('' = printed blank, None = not printed at all, as in a
+    row cut short) and flags. Grid rows keep positions; text rows lose blank cells as padding
+    unless keeping them is the only way to get ``n`` cells.
     """
     values = [cell or "" for cell in cells if cell is not None]
     if exact and len(values) == n:
@@ -65,7 +66,7 @@ def fit_values(cells: list[str | None], n: int, exact: bool) -> tuple[list[str],
         trimmed.pop(0)
     if len(trimmed) == n:
         return trimmed, []
-    padded = filled[:n] + [""] * max(0, n - len(filled))
+    padded: list[str | None] = [*filled[:n], *([None] * max(0, n - len(filled)))]
     return padded, ["token_count_mismatch"]
 
 

@@ -77,7 +77,7 @@ def read_t2(rows: list[Row], report: Report) -> Table | None:
     header_open = False
     votes: dict[str, int] = dict.fromkeys(_VARIANTS, 0)
     current: tuple[str, str, list[str | None], bool] | None = None  # key, label, cells, exact
-    collected: list[tuple[str, list[str], list[str]]] = []  # key, columns, raw values
+    collected: list[tuple[str, list[str], list[str | None]]] = []  # key, columns, raw values
 
     def close() -> None:
         nonlocal current

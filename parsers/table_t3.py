@@ -61,7 +61,7 @@ def read_t3(rows: list[Row], report: Report) -> Table | None:
     if not labelled:
         return None
     table = Table(family="t3", variant="t3_2021", layout=_layout(rows))
-    raw_rows: dict[str, list[str]] = {}
+    raw_rows: dict[str, list[str | None]] = {}
     with_values = {e.key for e in labelled if any(c and c.strip() for c in e.cells)}
     for entry in labelled:
         key = _stored_key(entry, report)
@@ -114,7 +114,7 @@ def _stored_key(entry: LabelledRow, report: Report) -> str | None:
     return None
 
 
-def _choose_variant(table: Table, raw_rows: dict[str, list[str]], report: Report) -> None:
+def _choose_variant(table: Table, raw_rows: dict[str, list[str | None]], report: Report) -> None:
     has_2021 = any(key in raw_rows for key in _OTHER_2021)
     has_2019 = "other" in raw_rows
     if has_2021 and has_2019:
