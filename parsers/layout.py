@@ -63,7 +63,10 @@ def split_line(line: str) -> list[str]:
     if "\t" in line:
         return [cell.strip() for cell in line.split("\t")]
     if "|" in line or "｜" in line:
-        return [cell.strip() for cell in _PIPE.split(line.strip())]
+        stripped = line.strip()
+        if len(stripped) > 1 and stripped[0] in "|｜" and stripped[-1] in "|｜":
+            stripped = stripped[1:-1]  # Markdown's outer pipes frame the row; they are no cells
+        return [cell.strip() for cell in _PIPE.split(stripped)]
     return _split_spaced(line)
 
 

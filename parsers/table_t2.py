@@ -111,7 +111,8 @@ def read_t2(rows: list[Row], report: Report) -> Table | None:
                 continue
             header_open = False
             key = _rows().get(label)
-            if key is None and header and len(label) <= 20 and _has_values(current):
+            heading = cell.lstrip().startswith("#")  # a Markdown heading, not a row
+            if key is None and header and len(label) <= 20 and _has_values(current) and not heading:
                 key = "x_" + label  # a provincial extension row such as 其他主动公开文件
             if key is not None:
                 close()
@@ -147,15 +148,33 @@ def _known(label: str) -> bool:
     )
 
 
+def _glued_labels(label: str) -> list[str] | None:
+    """Known labels printed without a break ("信息内容本年处理决定数量"), left to right."""
+    parts: list[str] = []
+    rest = label
+    while rest:
+        known = [k for k in (_HEADER_START, *_columns(), *_rows()) if k and rest.startswith(k)]
+        if not known:
+            return None
+        longest = max(known, key=len)
+        parts.append(longest)
+        rest = rest[len(longest) :]
+    return parts if len(parts) > 1 else None
+
+
 def _label_parts(cells: list[str | None]) -> list[str | None]:
-    """Cells, with a header line printed as one space-separated cell split into its labels
-    (PDF text: "信息内容 本年制发件数 本年废止件数 现行有效件数")."""
+    """Cells, with a header line printed as one cell split into its labels (PDF text:
+    "信息内容 本年制发件数 本年废止件数 现行有效件数", or with no spaces at all)."""
     out: list[str | None] = []
     for cell in cells:
-        if cell and " " in cell.strip() and not _known(normalize_label(cell)):
+        if cell and is_label(cell) and not _known(normalize_label(cell)):
             parts = cell.split()
-            if all(_known(normalize_label(part)) for part in parts):
+            if len(parts) > 1 and all(_known(normalize_label(part)) for part in parts):
                 out.extend(parts)
+                continue
+            glued = _glued_labels(normalize_label(cell))
+            if glued:
+                out.extend(glued)
                 continue
         out.append(cell)
     return out

@@ -12,7 +12,7 @@ from functools import cache
 from .cells import all_blank, count_cell, derive_row_totals
 from .layout import Row
 from .model import Report, Table
-from .rowreader import LabelledRow, fit_values, fuzzy_match, read_labelled_rows
+from .rowreader import LabelledRow, fit_values, fuzzy_match, is_label, read_labelled_rows
 from .spec import T3_APPLICANT_COLUMNS, T3_COLUMNS, table_spec
 
 _OTHER_2021 = ("other.no_correction", "other.fee_unpaid", "other.other")
@@ -61,22 +61,23 @@ def read_t3(rows: list[Row], report: Report) -> Table | None:
     if not labelled:
         return None
     table = Table(family="t3", variant="t3_2021", layout=_layout(rows))
-    raw_rows: dict[str, list[str | None]] = {}
-    with_values = {e.key for e in labelled if any(c and c.strip() for c in e.cells)}
-    for entry in labelled:
-        key = _stored_key(entry, report)
-        if key is None:
-            continue
-        if key in with_values and not any(c and c.strip() for c in entry.cells):
-            continue  # the label printed once more as a heading above its own row
-        values, flags = fit_values(entry.cells, len(T3_COLUMNS), entry.exact)
-        if key in raw_rows:
-            report.warn("duplicate_row", f"row {key} printed twice; first kept", "t3")
-            continue
-        raw_rows[key] = values
-        for flag in flags:
-            report.warn(flag, f"row {key}: {entry.cells!r}", "t3")
+    raw_rows, notes = _rows_by_label(labelled, report)
+    notes += [
+        ("label_unmatched", f"{label!r} followed by {values!r}") for label, values in unmatched
+    ]
+    positional = _positional(rows, raw_rows) if notes else None
+    if positional is not None:
+        raw_rows, notes = positional, []
+        table.flags.append("positional_mapping")
+        report.warn(
+            "positional_mapping",
+            "labels scrambled; values mapped by template order, agreeing with every row "
+            "whose label was read",
+            "t3",
+        )
     _choose_variant(table, raw_rows, report)
+    for code, detail in notes:
+        report.warn(code, detail, "t3")
     if all_blank(list(raw_rows.values())):
         table.flags.append("table_unfilled")
         report.warn("table_unfilled", "every value cell of table 三 is blank", "t3")
@@ -87,9 +88,68 @@ def read_t3(rows: list[Row], report: Report) -> Table | None:
     derive_row_totals(table, T3_APPLICANT_COLUMNS)
     if any("total_derived" in c.flags for c in table.cells.values()):
         table.flags.append("total_derived")
-    for label, values in unmatched:
-        report.warn("label_unmatched", f"{label!r} followed by {values!r}", "t3")
     return table
+
+
+def _rows_by_label(
+    labelled: list[LabelledRow], report: Report
+) -> tuple[dict[str, list[str | None]], list[tuple[str, str]]]:
+    """Raw values per row key, and the reading problems met (code, detail)."""
+    raw_rows: dict[str, list[str | None]] = {}
+    notes: list[tuple[str, str]] = []
+    with_values = {e.key for e in labelled if any(c and c.strip() for c in e.cells)}
+    for entry in labelled:
+        key = _stored_key(entry, report)
+        if key is None:
+            continue
+        if key in with_values and not any(c and c.strip() for c in entry.cells):
+            continue  # the label printed once more as a heading above its own row
+        values, flags = fit_values(entry.cells, len(T3_COLUMNS), entry.exact)
+        if key in raw_rows:
+            notes.append(("duplicate_row", f"row {key} printed twice; first kept"))
+            continue
+        raw_rows[key] = values
+        notes += [(flag, f"row {key}: {entry.cells!r}") for flag in flags]
+    return raw_rows, notes
+
+
+def _value_groups(rows: list[Row]) -> list[list[str]] | None:
+    """The table's values as complete rows of 7, in print order; None if not that shape."""
+    width = len(T3_COLUMNS)
+    groups: list[list[str]] = []
+    for row in rows:
+        values = [cell for cell in row.filled() if not is_label(cell)]
+        if not values:
+            continue
+        if len(values) % width:
+            return None
+        groups += [values[i : i + width] for i in range(0, len(values), width)]
+    return groups
+
+
+def _positional(
+    rows: list[Row], by_label: dict[str, list[str | None]]
+) -> dict[str, list[str | None]] | None:
+    """Map value rows to template rows by order, for tables whose labels came apart from
+    their values (PDF transcriptions). Used only when there are exactly as many complete
+    value rows as a template (2021: 25, 2019: 23) has rows, and every row read by its label
+    agrees."""
+    groups = _value_groups(rows)
+    if groups is None:
+        return None
+    templates = {len(table_spec(v).stored_rows()): v for v in ("t3_2021", "t3_2019")}
+    if len(groups) not in templates:
+        return None
+    keys = [row.key for row in table_spec(templates[len(groups)]).stored_rows()]
+    mapped: dict[str, list[str | None]] = dict(zip(keys, groups, strict=True))
+    agreeing = 0
+    for key, values in by_label.items():
+        if None in values:
+            continue
+        if mapped.get(key) != values:
+            return None
+        agreeing += 1
+    return mapped if agreeing * 2 >= len(keys) else None
 
 
 def _started(labelled: list[LabelledRow]) -> list[LabelledRow]:
