@@ -161,3 +161,50 @@ def prose_checks(report: Report) -> list[Check]:
                 )
         out.append(check)
     return out
+
+
+# --- across reports ---------------------------------------------------------------------------
+
+_ROLL_2019_ROWS = ("licensing", "other_services", "penalty", "coercion", "fees")
+
+
+def cross_year_checks(current: Report, previous: Report) -> list[Check]:
+    """Soft rules between one authority's reports for consecutive years (same scope).
+
+    X_CARRY: this year's 上年结转 equals last year's 结转下年度, per column, across the
+    2019/2021 boundary. T2_2021_IN_FORCE_ROLL: 现行有效 rolls forward by 制发 − 废止 (expiry
+    without repeal breaks it legitimately). T2_2019_ITEMS_ROLL: 上一年项目数量 equals last
+    year's plus its 本年增/减. Rules whose tables are absent or of another variant are skipped.
+    """
+    if (
+        current.report_year is None
+        or previous.report_year is None
+        or current.report_year - previous.report_year != 1
+    ):
+        return []
+    out: list[Check] = []
+    t3, prev_t3 = current.tables.get("t3"), previous.tables.get("t3")
+    if t3 is not None and prev_t3 is not None and t3.cells and prev_t3.cells:
+        for col in T3_COLUMNS:
+            out.append(
+                _compare(
+                    "X_CARRY",
+                    col,
+                    t3.value("carried_over", col),
+                    prev_t3.value("carried_forward", col),
+                )
+            )
+    t2, prev_t2 = current.tables.get("t2"), previous.tables.get("t2")
+    if t2 is None or prev_t2 is None or not t2.cells or not prev_t2.cells:
+        return out
+    if t2.variant == prev_t2.variant == "t2_2021":
+        for row in ("regulations", "normative_documents"):
+            parts = [prev_t2.value(row, "in_force"), t2.value(row, "issued")]
+            repealed = t2.value(row, "repealed")
+            rolled = None if None in parts or repealed is None else _sum(parts) - repealed
+            out.append(_compare("T2_2021_IN_FORCE_ROLL", row, t2.value(row, "in_force"), rolled))
+    elif t2.variant == prev_t2.variant == "t2_2019":
+        for row in _ROLL_2019_ROWS:
+            prev = _sum([prev_t2.value(row, "prev_items"), prev_t2.value(row, "delta")])
+            out.append(_compare("T2_2019_ITEMS_ROLL", row, t2.value(row, "prev_items"), prev))
+    return out

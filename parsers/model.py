@@ -162,6 +162,7 @@ class Report:
             "format": self.format,
             "formats": self.formats,
             "variants": {family: table.variant for family, table in self.tables.items()},
+            "detection": {family: table.detection for family, table in self.tables.items()},
             "tables": {family: table.rows() for family, table in self.tables.items()},
             "table_flags": {f: t.flags for f, t in self.tables.items() if t.flags},
             "derived": {

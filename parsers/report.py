@@ -73,6 +73,32 @@ def parse_html(
     return report
 
 
+def parse_rows(
+    rows: list[Row],
+    text: str,
+    *,
+    url: str | None = None,
+    hints: dict | None = None,
+    meta: dict[str, str] | None = None,
+) -> Report:
+    """Assemble a report from a row stream built elsewhere (attachments: PDF, DOCX, XLSX, OCR).
+
+    ``text`` is the document's plain text (metadata and prose); ``rows`` keep ``exact=True``
+    where cell positions are real, as for an HTML grid.
+    """
+    _check_size(text)
+    text, traditional = to_simplified(text)
+    if traditional:
+        rows = [
+            Row([to_simplified(c)[0] if c else c for c in row.cells], row.exact, row.table)
+            for row in rows
+        ]
+    report = _parse_rows(rows, text, url=url, hints=hints, meta=meta or {})
+    if traditional:
+        report.warn("traditional_script", "converted to Simplified script before parsing")
+    return report
+
+
 def parse_path(path: str | Path, *, url: str | None = None) -> Report:
     """Parse a saved page (.html/.htm/.shtml) or text file; corpus headers give the URL."""
     path = Path(path)

@@ -126,7 +126,10 @@ def read_t2(rows: list[Row], report: Report) -> Table | None:
     if not collected:
         return None
     table = Table(family="t2", variant=_variant(votes, report), layout="blocks")
-    table.detection = f"header votes {votes}"
+    table.detection = (
+        f"column headers only the 2021 format has: {votes['t2_2021']}, "
+        f"only the 2019 format has: {votes['t2_2019']}"
+    )
     if all_blank([values for _, _, values in collected]):
         table.flags.append("table_unfilled")
         report.warn("table_unfilled", "every value cell of table 二 is blank", "t2")

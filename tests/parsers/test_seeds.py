@@ -201,3 +201,19 @@ def test_no_reading_warnings_on_clean_seeds(shared, name):
     report = _seed(shared, name)
     codes = {w.code for w in report.warnings}
     assert not codes & {"token_count_mismatch", "label_unmatched", "table_missing", "era_mixed"}
+
+
+def test_traditional_script_mirror_reads_the_same(shared):
+    """A Traditional-script copy of a mainland page (made from seed 002 with OpenCC s2t, as
+    mirrors are) reads to the same numbers and is flagged."""
+    import opencc
+
+    from nianbao.parsers import parse_text
+
+    simplified = (shared / "seeds" / "002_54edbe98636d0c3c.txt").read_text("utf-8")
+    mirror = opencc.OpenCC("s2t").convert(simplified)
+    assert mirror != simplified
+    report = parse_text(mirror)
+    assert "traditional_script" in {w.code for w in report.warnings}
+    assert report.tables["t3"].rows() == LUDING_T3
+    assert report.tables["t4"].rows() == LUDING_T4
