@@ -61,6 +61,9 @@ def read_t3(rows: list[Row], report: Report) -> Table | None:
     if not labelled:
         return None
     table = Table(family="t3", variant="t3_2021", layout=_layout(rows))
+    if _split(rows):
+        table.flags.append("table_split")
+        report.warn("table_split", "table 三 reassembled from pieces (page break)", "t3")
     raw_rows, notes = _rows_by_label(labelled, report)
     notes += [
         ("label_unmatched", f"{label!r} followed by {values!r}") for label, values in unmatched
@@ -150,6 +153,15 @@ def _positional(
             return None
         agreeing += 1
     return mapped if agreeing * 2 >= len(keys) else None
+
+
+def _split(rows: list[Row]) -> bool:
+    """Whether the table arrived in pieces: several HTML tables, or its header printed again
+    after data rows (a PDF page break repeats it)."""
+    if len({row.table for row in rows if row.exact and row.filled()}) > 1:
+        return True
+    headers = [i for i, row in enumerate(rows) if "申请人情况" in "".join(row.filled())]
+    return len(headers) > 1
 
 
 def _started(labelled: list[LabelledRow]) -> list[LabelledRow]:

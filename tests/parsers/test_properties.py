@@ -221,3 +221,25 @@ def test_garbage_bytes_never_raise(data):
 def test_garbage_tables_never_raise(parts):
     with contextlib.suppress(ParseError):
         parse_html("".join(parts))
+
+
+@settings(max_examples=40, deadline=None)
+@given(t3_values, st.integers(min_value=1, max_value=24))
+def test_table_3_split_by_a_page_break(values, cut):
+    """The grid broken after ``cut`` data rows into a second table that repeats the header and
+    prints each remaining row with its own label: one table, flagged table_split."""
+    raw = [[str(v) for v in row] for row in values]
+    html = render_t3_html(raw)
+    head, _, rest = html.partition("<table>")
+    body, _, tail = rest.partition("</table>")
+    rows = body.split("</tr>")[:-1]
+    first = "</tr>".join(rows[: 3 + cut]) + "</tr>"
+    header = "</tr>".join(rows[:3]) + "</tr>"
+    second = header + "".join(
+        f"<tr>{_td(ROWS[i]['label'], 1, 3)}{''.join(_td(v) for v in raw[i])}</tr>"
+        for i in range(cut, len(ROWS))
+    )
+    page = f"{head}<table>{first}</table><p>- 3 -</p><table>{second}</table>{tail}"
+    table = parse_html(page).tables["t3"]
+    assert "table_split" in table.flags
+    assert table.rows() == _expected(values)
