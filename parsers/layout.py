@@ -72,7 +72,7 @@ def split_line(line: str) -> list[str]:
 
 def rows_from_text(text: str) -> list[Row]:
     """Rows of a flattened text; lines holding nothing but separators are dropped."""
-    lines = text.splitlines()
+    lines = _join_vertical_labels(text.splitlines())
     if _blank_line_separated(lines):
         lines = _join_wrapped_labels(lines)
     rows = []
@@ -95,6 +95,41 @@ _ENUMERATED = re.compile(
     r"^\s*(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十0-9]+[)）]|[0-9]+[、.．])"
 )
 _MAX_WRAPPED = 12
+
+
+_SINGLE_CHAR = re.compile(r"^\s*[\u4e00-\u9fff、，。：；（）()“”\"]\s*$")
+_ENUMERATOR_DIGIT = re.compile(r"^\s*\d{1,2}\s*$")
+_ENUMERATOR_DOT = re.compile(r"^\s*[.．、]\s*$")
+
+
+def _join_vertical_labels(lines: list[str]) -> list[str]:
+    """Join labels printed one character per line (narrow PDF columns: 本 / 年 / 新 / 收 …).
+
+    Only runs of two or more such lines are joined; 无 and 空 alone are value markers. A
+    digit followed by a line holding only "." starts a numbered label (1 / . / 属 / 于 …).
+    """
+    out: list[str] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        if len(run) >= 2:
+            out.append("".join(part.strip() for part in run))
+        else:
+            out.extend(run)
+        run.clear()
+
+    for index, line in enumerate(lines):
+        following = lines[index + 1] if index + 1 < len(lines) else ""
+        numbered = _ENUMERATOR_DIGIT.match(line) and _ENUMERATOR_DOT.match(following)
+        if numbered:
+            flush()
+        if numbered or (_SINGLE_CHAR.match(line) and line.strip() not in ("无", "空")):
+            run.append(line)
+            continue
+        flush()
+        out.append(line)
+    flush()
+    return out
 
 
 def _blank_line_separated(lines: list[str]) -> bool:

@@ -18,6 +18,10 @@ from .normalize import normalize_label, parse_value
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _FUZZY_CUTOFF = 0.8
+# Labels glued without a space ("三、本年度办理结果（一）予以公开") part before an enumerator.
+_BEFORE_ENUMERATOR = re.compile(
+    r"(?=[（(][一二三四五六七八九十]+[）)])|(?<=[\u4e00-\u9fff）)])(?=\d{1,2}[.．、])"
+)
 _FRAGMENT = 8  # unknown text this short is a wrapped label's tail or a page footer
 
 
@@ -90,6 +94,8 @@ def _find_labels(cell: str, classify: Classifier, group: str | None) -> list[tup
     if found is not None:
         return [(found[0], found[1], cell)]
     parts = cell.split()
+    if len(parts) < 2:
+        parts = [p for p in _BEFORE_ENUMERATOR.split(cell) if p.strip()]
     if len(parts) < 2:
         return []
     out: list[tuple[str, str, str]] = []

@@ -63,6 +63,16 @@ def render_t3_cell_per_line(values: list[list[int]]) -> str:
     return "\n\n".join(cells)
 
 
+def render_t3_vertical(values: list[list[int]]) -> str:
+    """Narrow PDF label columns: every label printed one character per line, then its values."""
+    lines = [" ".join(row) for row in _header_rows()]
+    for index, row in enumerate(values):
+        for label in _label_cells(index):
+            lines.extend(label)
+        lines.append(" ".join(str(v) for v in row))
+    return "\n".join(lines)
+
+
 def render_t3_pdf(values: list[list[int]]) -> str:
     lines = [" ".join(row) for row in _header_rows()]
     for index, row in enumerate(values):
@@ -116,7 +126,7 @@ def _expected(values: list[list[int]]) -> dict[str, dict[str, int]]:
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(t3_values, st.sampled_from(["tab", "pipe", "cell_per_line", "pdf", "html"]))
+@given(t3_values, st.sampled_from(["tab", "pipe", "cell_per_line", "pdf", "vertical", "html"]))
 def test_table_3_round_trips_in_every_shape(values, shape):
     if shape == "html":
         report = parse_html(render_t3_html([[str(v) for v in row] for row in values]))
@@ -126,6 +136,7 @@ def test_table_3_round_trips_in_every_shape(values, shape):
             "pipe": lambda: render_t3_lines(values, " | "),
             "cell_per_line": lambda: render_t3_cell_per_line(values),
             "pdf": lambda: render_t3_pdf(values),
+            "vertical": lambda: render_t3_vertical(values),
         }[shape]()
         report = parse_text("三、收到和处理政府信息公开申请情况\n" + text)
     table = report.tables["t3"]
