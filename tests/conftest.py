@@ -21,6 +21,7 @@ import pytest
 from sqlalchemy.engine import URL, make_url
 
 from nianbao.parsers.model import Cell, Check, ProseMetric, Report, Table
+from nianbao.parsers.spec import T3_COLUMNS
 
 #: The shared real material (seeds, corpus, spec) lives beside the checkout; CI lays it there.
 SHARED = Path(os.environ.get("NIANBAO_SHARED", Path(__file__).resolve().parents[2] / "shared"))
@@ -126,15 +127,6 @@ T2_2021_LUDING: list[tuple[str, str, int | Decimal, str]] = [
     ("fees", "amount_wan_yuan", Decimal("204.92"), "204.92"),
 ]
 
-T3_COLUMNS = (
-    "natural_person",
-    "commercial_enterprise",
-    "research_institution",
-    "social_welfare_org",
-    "legal_service_org",
-    "other_org",
-    "total",
-)
 _Z = (0, 0, 0, 0, 0, 0, 0)
 T3_2021_LUDING: list[tuple[str, tuple[int, ...]]] = [
     ("new_requests", (31, 3, 0, 0, 0, 0, 34)),
