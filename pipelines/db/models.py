@@ -4,10 +4,12 @@ The schema is written once, portably: every type here means the same thing on SQ
 PostgreSQL (``Numeric`` for values, ``JSON`` for lists and maps, no dialect-only types), because
 tests run on both and a deployment may move from a local SQLite file to a shared server.
 
-The tables mirror ``nianbao.parsers.model``: one ``report`` row per (authority, report year), one
-``cell`` row per table value as printed, plus ``check_result`` and ``prose_metric``. The schema
-itself is created by the Alembic migration in ``migrations/versions``; these classes must match it
-(``tests/pipelines/test_db.py`` compares them).
+The tables mirror ``nianbao.parsers.model``: one ``report`` row per (authority, report year,
+scope), one ``cell`` row per table value of its current reading, plus ``check_result`` and
+``prose_metric``; ``report_revision`` keeps every reading ever stored, so a corrected or
+republished report never overwrites the one before it. The schema itself is created by the Alembic
+migrations in ``migrations/versions`` (0001 the first schema, 0002 authorities, scope, revisions
+and the analyst views); these classes must match them (``tests/pipelines/test_db.py`` compares).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     Date,
     DateTime,
@@ -29,6 +32,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -42,9 +46,18 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-#: Tiers of a reporting organ (report_format.json ``metadata_fields.admin_level``).
-ADMIN_LEVELS = ("national", "province", "city", "county", "township", "department")
+#: Tiers of a reporting organ (report_format.json ``admin_levels``, plus ``street`` for
+#: 街道办事处, which the spec files under township with ``township_kind`` subdistrict).
+ADMIN_LEVELS = ("national", "province", "city", "county", "township", "street", "department")
 CHECK_STATUSES = ("pass", "fail", "not_checkable")
+#: ``self``: the organ's own work; ``aggregate``: a whole region's (全市各级行政机关); SPEC.md §8.
+SCOPES = ("self", "aggregate")
+#: Which input the stored reading was parsed from.
+PARSED_FROM = ("page", "attachment")
+#: ``current``: the reading the report's rows hold; ``superseded``: an earlier one;
+#: ``rejected``: a worse reading (fewer cells) that did not replace the stored one;
+#: ``conflict``: a reading whose key clashes with what its page was stored as before.
+REVISION_STATUSES = ("current", "superseded", "rejected", "conflict")
 
 #: NUMERIC(20,5): reports print money in 万元 with up to 5 decimals (9.63211); counts are ints.
 Value = Numeric(20, 5)
@@ -74,6 +87,19 @@ class AuthorityRow(Base):
     created_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )
+    #: The government one tier up (泸定县人民政府 → 甘孜藏族自治州人民政府), where derivable.
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("authority.id", ondelete="SET NULL"), index=True
+    )
+    province: Mapped[str | None] = mapped_column(String(32))
+    city: Mapped[str | None] = mapped_column(String(32))
+    county: Mapped[str | None] = mapped_column(String(32))
+    #: 6-digit 行政区划代码 of the most specific unit resolved (cpca); townships have none.
+    division_code: Mapped[str | None] = mapped_column(String(12), index=True)
+    #: Where the region came from: ``name``, ``publisher`` or ``portal``.
+    region_source: Mapped[str | None] = mapped_column(String(16))
+    #: Created as some authority's parent, not (yet) seen issuing a report of its own.
+    inferred: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     reports: Mapped[list[ReportRow]] = relationship(back_populates="authority")
 
@@ -82,7 +108,13 @@ class ReportRow(Base):
     """One annual report: metadata, the table variants found and the crawl bookkeeping."""
 
     __tablename__ = "report"
-    __table_args__ = (UniqueConstraint("authority_id", "report_year"),)
+    __table_args__ = (
+        UniqueConstraint("authority_id", "report_year", "scope"),
+        CheckConstraint(_in("scope", SCOPES), name="scope"),
+        Index(None, "report_year"),
+        # Which report a page was stored as (a key conflict is a page that now reads otherwise).
+        Index(None, "source_url"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     authority_id: Mapped[int] = mapped_column(ForeignKey("authority.id"), index=True)
@@ -109,6 +141,13 @@ class ReportRow(Base):
     #: Number of failed checks, denormalised so the crawl summary needs no join.
     violations: Mapped[int] = mapped_column(Integer, default=0)
     warnings: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    scope: Mapped[str] = mapped_column(String(16), default="self", server_default="self")
+    #: ``page`` or ``attachment``: which input the current reading was parsed from.
+    parsed_from: Mapped[str | None] = mapped_column(String(16))
+    #: Every URL this report was found at (page, attachment, mirrors), first seen first.
+    source_urls: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    #: Number of the current ``report_revision``: the reading the cells hold.
+    revision: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     authority: Mapped[AuthorityRow] = relationship(back_populates="reports")
 
@@ -171,3 +210,33 @@ class ProseMetricRow(Base):
     value: Mapped[Decimal] = mapped_column(Value)
     span: Mapped[str] = mapped_column(Text, default="")
     flags: Mapped[list[Any]] = mapped_column(JSON, default=list)
+
+
+class ReportRevisionRow(Base):
+    """One reading of a report, kept for good: the current one and every one before or beside it.
+
+    The current revision's numbers live in ``cell`` / ``check_result`` / ``prose_metric``; its
+    ``snapshot`` is empty. When a new reading replaces it, the replaced reading is written into
+    its ``snapshot`` first (metadata, cells with provenance, checks, prose, warnings, text), so
+    nothing is ever lost. Rejected and conflicting readings carry their snapshot from the start.
+    """
+
+    __tablename__ = "report_revision"
+    __table_args__ = (
+        UniqueConstraint("report_id", "number"),
+        CheckConstraint(_in("status", REVISION_STATUSES), name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    source_url: Mapped[str | None] = mapped_column(Text)
+    content_sha256: Mapped[str | None] = mapped_column(String(64))
+    spider: Mapped[str | None] = mapped_column(String(100))
+    cells: Mapped[int] = mapped_column(Integer, default=0)
+    violations: Mapped[int] = mapped_column(Integer, default=0)
+    #: Why this revision exists or was not made current (``republished``, ``reparsed``, …).
+    note: Mapped[str] = mapped_column(Text, default="")
+    snapshot: Mapped[dict[str, Any] | None] = mapped_column(JSON)

@@ -1,29 +1,55 @@
 """Saving parsed reports to the database and reading them back.
 
-A report is keyed by (canonical authority name, report year): crawling the same report again, from
-the same page or another copy of it, updates that one row in place instead of adding a second.
+A report is keyed by (canonical authority name, report year, scope): crawling the same report
+again, from the same page or another copy of it, finds that one row instead of adding a second.
+A changed reading becomes a new *revision*: the reading it replaces is kept in ``report_revision``
+(nothing is overwritten), and the report's rows hold the latest. Readings that must not replace
+the stored one are kept beside it as revisions too: ``rejected`` (fewer cells: a truncated or
+broken page) and ``conflict`` (the page was stored under another authority/year before, or
+another page claims this key with a reading that is not better).
+
 Every save is one transaction, so a failure part-way never leaves half a report behind and never
-loses the version stored before.
+loses the version stored before; a save that loses a race with another writer (two crawls
+storing the same new report or authority at once) is retried, so it neither duplicates nor loses.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+import logging
+import time
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any, Literal
 
 from sqlalchemy import Numeric, Select, delete, func, insert, select
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from nianbao.parsers.metadata import canonical_authority
 from nianbao.parsers.model import Cell, Check, Number, ProseMetric, Report, Table, Warning_
+from nianbao.parsers.scope import report_scope
 
-from .models import AuthorityRow, CellRow, CheckResultRow, ProseMetricRow, ReportRow
+from .divisions import AuthorityFacts, classify
+from .models import (
+    AuthorityRow,
+    CellRow,
+    CheckResultRow,
+    ProseMetricRow,
+    ReportRevisionRow,
+    ReportRow,
+)
+from .revisions import make_snapshot, read_snapshot
 
-SaveOutcome = Literal["new", "updated", "unchanged", "kept_stored"]
+SaveOutcome = Literal["new", "updated", "unchanged", "kept_stored", "conflict"]
 
-#: Whitespace as it occurs in scraped names: ASCII, U+00A0, U+3000, zero-width characters.
+logger = logging.getLogger(__name__)
+
+#: Attempts of one save that keeps losing races with other writers before the error is raised.
+SAVE_ATTEMPTS = 8
+#: Levels whose authority is one government per 行政区划代码 (names differ: 威海市文登区人民政府,
+#: 文登区人民政府): a name resolving to the same code and level is the same authority.
+_CODED_LEVELS = ("province", "city", "county")
 
 #: The scale of NUMERIC(20,5): values are compared at the precision the database keeps.
 _SCALE = Decimal("0.00001")
@@ -162,6 +188,26 @@ def _sorted_children(model: type, rows: list[dict[str, Any]]) -> list[dict[str, 
     return rows
 
 
+def _children_of(report: Report) -> dict[str, list[dict[str, Any]]]:
+    return {
+        model.__tablename__: _sorted_children(model, build(report)) for model, build in _CHILDREN
+    }
+
+
+def _stored_children_of(session: Session, report_id: int) -> dict[str, list[dict[str, Any]]]:
+    return {
+        model.__tablename__: _stored_children(session, model, report_id)
+        for model, _build in _CHILDREN
+    }
+
+
+def _stored_values(stored: ReportRow) -> dict[str, Any]:
+    values = {name: getattr(stored, name) for name in _METADATA_FIELDS}
+    for name in ("variants", "table_meta", "sections", "violations", "warnings", "parsed_from"):
+        values[name] = getattr(stored, name)
+    return values
+
+
 def _is_unchanged(
     session: Session, stored: ReportRow, values: dict[str, Any], report: Report
 ) -> bool:
@@ -173,12 +219,9 @@ def _is_unchanged(
     if stored.content_sha256 is None or stored.content_sha256 != report.content_sha256:
         return False
     for name, value in values.items():
-        if getattr(stored, name) != value:
+        if name != "parsed_from" and getattr(stored, name) != value:
             return False
-    for model, build in _CHILDREN:
-        if _stored_children(session, model, stored.id) != _sorted_children(model, build(report)):
-            return False
-    return True
+    return _stored_children_of(session, stored.id) == _children_of(report)
 
 
 # --- Save ---------------------------------------------------------------------------------
@@ -193,24 +236,84 @@ def _year(value: object) -> int | None:
     return year if year and year > 0 else None
 
 
-def _report_key(report: Report) -> tuple[str, int]:
+def _report_key(report: Report) -> tuple[str, int, str]:
+    """(canonical authority, report year, scope); :class:`UnkeyedReport` when one is missing."""
     name = canonical_authority(report.authority or "")
     year = _year(report.report_year)
     missing = [label for label, ok in (("authority", name), ("report_year", year)) if not ok]
     if missing or year is None:
         where = report.source_url or report.title or "report"
         raise UnkeyedReport(f"{where}: cannot store a report without {' and '.join(missing)}")
-    return name, year
+    return name, year, report_scope(report.text, report.title)
 
 
-def _authority(session: Session, name: str, portal: str | None) -> AuthorityRow:
+def _facts_columns(facts: AuthorityFacts) -> dict[str, Any]:
+    region = facts.region
+    return {
+        "level": facts.level,
+        "province": region.province,
+        "city": region.city,
+        "county": region.county,
+        "division_code": region.code,
+        "region_source": facts.region_source,
+    }
+
+
+def _government_by_code(session: Session, facts: AuthorityFacts) -> AuthorityRow | None:
+    """The stored government with the same tier and division code, if the name has them."""
+    if facts.level not in _CODED_LEVELS or facts.region_source != "name":
+        return None
+    if facts.region.code is None or facts.region.rank != facts.level:
+        return None
+    return session.scalar(
+        select(AuthorityRow)
+        .where(
+            AuthorityRow.level == facts.level,
+            AuthorityRow.division_code == facts.region.code,
+        )
+        .order_by(AuthorityRow.inferred, AuthorityRow.id)
+        .limit(1)
+    )
+
+
+def _find_or_create_authority(
+    session: Session,
+    name: str,
+    *,
+    portal: str | None,
+    publisher: str | None,
+    inferred: bool,
+    depth: int = 0,
+) -> AuthorityRow:
+    """The authority row for ``name``; a new one gets its tier, region and parent chain.
+
+    A government already stored under another spelling of the same unit (same tier and
+    division code) is that authority; a parent created under cpca's name (甘孜藏族自治州人民政府)
+    takes the name the authority uses itself when its own report arrives.
+    """
     authority = session.scalar(select(AuthorityRow).where(AuthorityRow.name == name))
-    if authority is None:
-        authority = AuthorityRow(name=name, portal=portal)
-        session.add(authority)
-        session.flush()
-    elif portal and not authority.portal:
-        authority.portal = portal
+    if authority is not None:
+        if not inferred and authority.inferred:
+            authority.inferred = False
+        if portal and not authority.portal:
+            authority.portal = portal
+        return authority
+    facts = classify(name, publisher=publisher, portal=portal)
+    same_unit = _government_by_code(session, facts)
+    if same_unit is not None:
+        if same_unit.inferred and not inferred:
+            same_unit.name, same_unit.inferred = name, False
+        if portal and not same_unit.portal:
+            same_unit.portal = portal
+        return same_unit
+    authority = AuthorityRow(name=name, portal=portal, inferred=inferred, **_facts_columns(facts))
+    session.add(authority)
+    session.flush()
+    if facts.parent and facts.parent != name and depth < 4:
+        parent = _find_or_create_authority(
+            session, facts.parent, portal=None, publisher=None, inferred=True, depth=depth + 1
+        )
+        authority.parent_id = parent.id
     return authority
 
 
@@ -233,80 +336,361 @@ def _stored_cell_count(session: Session, report_id: int) -> int:
     return session.scalar(select(func.count()).where(CellRow.report_id == report_id)) or 0
 
 
-def _save(session: Session, report: Report, spider: str | None, portal: str | None) -> SaveOutcome:
-    name, year = _report_key(report)
-    authority = _authority(session, name, portal)
-    values = _report_values(report)
-    now = _now()
-    stored = session.scalar(
-        select(ReportRow).where(
-            ReportRow.authority_id == authority.id, ReportRow.report_year == year
+def _snapshot_of_report(report: Report, values: dict[str, Any]) -> dict[str, Any]:
+    return make_snapshot(values, _children_of(report))
+
+
+def _snapshot_of_stored(session: Session, stored: ReportRow) -> dict[str, Any]:
+    return make_snapshot(_stored_values(stored), _stored_children_of(session, stored.id))
+
+
+def _next_number(session: Session, report_id: int) -> int:
+    latest = session.scalar(
+        select(func.max(ReportRevisionRow.number)).where(ReportRevisionRow.report_id == report_id)
+    )
+    return (latest or 0) + 1
+
+
+def _add_revision(
+    session: Session,
+    report_id: int,
+    report: Report,
+    *,
+    status: str,
+    spider: str | None,
+    note: str,
+    snapshot: dict[str, Any] | None,
+    now: dt.datetime,
+) -> int:
+    number = _next_number(session, report_id)
+    session.add(
+        ReportRevisionRow(
+            report_id=report_id,
+            number=number,
+            status=status,
+            created_at=now,
+            source_url=report.source_url,
+            content_sha256=report.content_sha256,
+            spider=spider,
+            cells=_cell_count(report),
+            violations=len(report.violations),
+            note=note,
+            snapshot=snapshot,
         )
     )
-    if stored is None:
-        stored = ReportRow(
-            authority_id=authority.id,
-            report_year=year,
-            spider=spider,
-            first_seen=now,
-            last_seen=now,
-            updated_at=now,
-            **values,
+    session.flush()
+    return number
+
+
+def _keep_beside(
+    session: Session,
+    stored: ReportRow,
+    report: Report,
+    values: dict[str, Any],
+    *,
+    status: str,
+    spider: str | None,
+    note: str,
+    now: dt.datetime,
+) -> None:
+    """Keep a reading that does not replace the stored one, once: the same reading seen again
+    on the next crawl adds no second revision."""
+    snapshot = _snapshot_of_report(report, values)
+    earlier = session.scalars(
+        select(ReportRevisionRow.snapshot).where(
+            ReportRevisionRow.report_id == stored.id,
+            ReportRevisionRow.status == status,
+            ReportRevisionRow.content_sha256 == report.content_sha256,
         )
-        session.add(stored)
-        session.flush()
-        _replace_children(session, stored.id, report)
-        return "new"
-    stored.last_seen = now
-    if _is_unchanged(session, stored, values, report):
-        return "unchanged"
-    if _cell_count(report) < _stored_cell_count(session, stored.id):
-        # A broken or truncated page must not replace a better stored reading.
-        return "kept_stored"
+    ).all()
+    if snapshot in earlier:
+        return
+    _add_revision(
+        session,
+        stored.id,
+        report,
+        status=status,
+        spider=spider,
+        note=note,
+        snapshot=snapshot,
+        now=now,
+    )
+    logger.warning(
+        "%s %s: %s (%s); stored reading kept as revision %s",
+        stored.authority.name,
+        stored.report_year,
+        note,
+        report.source_url,
+        stored.revision,
+    )
+
+
+def _supersede(
+    session: Session,
+    stored: ReportRow,
+    report: Report,
+    values: dict[str, Any],
+    *,
+    spider: str | None,
+    note: str,
+    now: dt.datetime,
+) -> None:
+    """Make ``report`` the current reading; the one it replaces goes into its revision."""
+    current = session.scalar(
+        select(ReportRevisionRow).where(
+            ReportRevisionRow.report_id == stored.id,
+            ReportRevisionRow.number == stored.revision,
+        )
+    )
+    snapshot = _snapshot_of_stored(session, stored)
+    if current is None:  # a report stored before revisions existed and not migrated
+        current = ReportRevisionRow(
+            report_id=stored.id,
+            number=stored.revision,
+            created_at=stored.updated_at,
+            source_url=stored.source_url,
+            content_sha256=stored.content_sha256,
+            spider=stored.spider,
+            cells=_stored_cell_count(session, stored.id),
+            violations=stored.violations,
+            note="",
+        )
+        session.add(current)
+    current.status = "superseded"
+    current.snapshot = snapshot
+    session.flush()
+    stored.revision = _add_revision(
+        session,
+        stored.id,
+        report,
+        status="current",
+        spider=spider,
+        note=note,
+        snapshot=None,
+        now=now,
+    )
     for key, value in values.items():
         setattr(stored, key, value)
     stored.spider = spider or stored.spider
     stored.updated_at = now
     session.flush()
     _replace_children(session, stored.id, report)
+
+
+def _same_numbers(session: Session, stored: ReportRow, report: Report) -> bool:
+    return _stored_children_of(session, stored.id) == _children_of(report)
+
+
+def _better_than_stored(session: Session, stored: ReportRow, report: Report) -> bool:
+    """Whether a reading from *another* page may replace the stored one: more cells, or as
+    many with fewer broken rules, or as good and published later (a republication)."""
+    cells, stored_cells = _cell_count(report), _stored_cell_count(session, stored.id)
+    violations = len(report.violations)
+    if cells != stored_cells:
+        return cells > stored_cells
+    if violations != stored.violations:
+        return violations < stored.violations
+    return bool(report.published and stored.published and report.published > stored.published)
+
+
+def _page_stored_as(
+    session: Session, url: str | None, authority_id: int, year: int, scope: str
+) -> ReportRow | None:
+    """The report another key holds for this page, if the page was stored under another key."""
+    if not url:
+        return None
+    return session.scalar(
+        select(ReportRow)
+        .where(ReportRow.source_url == url)
+        .where(
+            (ReportRow.authority_id != authority_id)
+            | (ReportRow.report_year != year)
+            | (ReportRow.scope != scope)
+        )
+        .limit(1)
+    )
+
+
+def _save(
+    session: Session,
+    report: Report,
+    spider: str | None,
+    portal: str | None,
+    parsed_from: str | None,
+) -> SaveOutcome:
+    name, year, scope = _report_key(report)
+    authority = _find_or_create_authority(
+        session, name, portal=portal, publisher=report.publisher, inferred=False
+    )
+    values = _report_values(report)
+    values["parsed_from"] = parsed_from
+    now = _now()
+    elsewhere = _page_stored_as(session, report.source_url, authority.id, year, scope)
+    if elsewhere is not None:
+        # The page was stored as another report: a broken page (or a changed parser) must not
+        # move or fork it silently. The reading is kept beside the stored one, with the warning.
+        _keep_beside(
+            session,
+            elsewhere,
+            report,
+            values,
+            status="conflict",
+            spider=spider,
+            note=(
+                f"key_conflict: the page now reads as {name} {year} ({scope}); "
+                f"stored as {elsewhere.authority.name} {elsewhere.report_year} ({elsewhere.scope})"
+            ),
+            now=now,
+        )
+        return "conflict"
+    stored = session.scalar(
+        select(ReportRow)
+        .where(
+            ReportRow.authority_id == authority.id,
+            ReportRow.report_year == year,
+            ReportRow.scope == scope,
+        )
+        .with_for_update()
+    )
+    if stored is None:
+        stored = ReportRow(
+            authority_id=authority.id,
+            report_year=year,
+            scope=scope,
+            spider=spider,
+            first_seen=now,
+            last_seen=now,
+            updated_at=now,
+            source_urls=[report.source_url] if report.source_url else [],
+            revision=1,
+            **values,
+        )
+        session.add(stored)
+        session.flush()
+        _add_revision(
+            session,
+            stored.id,
+            report,
+            status="current",
+            spider=spider,
+            note="first",
+            snapshot=None,
+            now=now,
+        )
+        _replace_children(session, stored.id, report)
+        return "new"
+    stored.last_seen = now
+    known_page = report.source_url in (stored.source_urls or []) or not report.source_url
+    if report.source_url and not known_page:
+        stored.source_urls = [*(stored.source_urls or []), report.source_url]
+    if _is_unchanged(session, stored, values, report):
+        return "unchanged"
+    if not known_page and _same_numbers(session, stored, report):
+        # The same report at another address (a mirror, the county portal's copy): one more URL.
+        return "unchanged"
+    if _cell_count(report) < _stored_cell_count(session, stored.id):
+        # A broken or truncated page must not replace a better stored reading.
+        _keep_beside(
+            session,
+            stored,
+            report,
+            values,
+            status="rejected",
+            spider=spider,
+            note="fewer table cells than the stored reading",
+            now=now,
+        )
+        return "kept_stored"
+    if not known_page and not _better_than_stored(session, stored, report):
+        _keep_beside(
+            session,
+            stored,
+            report,
+            values,
+            status="conflict",
+            spider=spider,
+            note="another page claims this report with a different reading that is not better",
+            now=now,
+        )
+        return "conflict"
+    note = "changed" if known_page else "republished at another address"
+    if report.content_sha256 == stored.content_sha256:
+        note = "re-read (same text)"
+    _supersede(session, stored, report, values, spider=spider, note=note, now=now)
     return "updated"
 
 
-def save_report(
-    session: Session, report: Report, *, spider: str | None, portal: str | None
-) -> SaveOutcome:
-    """Insert or update ``report``; return ``"new"``, ``"updated"`` or ``"unchanged"``.
+def _lost_race(error: DBAPIError) -> bool:
+    """A unique violation another writer caused, a deadlock or a busy SQLite file: retry."""
+    orig = error.orig
+    state = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    if state in ("23505", "40001", "40P01"):
+        return True
+    message = str(orig)
+    if isinstance(error, IntegrityError):
+        return "UNIQUE constraint failed" in message
+    return isinstance(error, OperationalError) and "database is locked" in message
 
-    The row is found by (canonical authority, report year). An update replaces the report's
-    cells, checks and prose wholesale, because a re-parse may add or drop cells. ``unchanged``
-    means the content hash and everything stored from the report are identical; only
-    ``last_seen`` moves then.
+
+def save_report(
+    session: Session,
+    report: Report,
+    *,
+    spider: str | None,
+    portal: str | None,
+    parsed_from: str | None = None,
+) -> SaveOutcome:
+    """Store ``report``; return what happened to it.
+
+    ``new``: first reading of this (authority, year, scope). ``unchanged``: identical to the
+    stored reading, or the same numbers at another URL (added to ``source_urls``); only
+    ``last_seen`` moves. ``updated``: a new current revision (the replaced reading is kept).
+    ``kept_stored``: fewer cells than stored, kept as a ``rejected`` revision. ``conflict``: kept
+    as a ``conflict`` revision beside the stored report, which stays as it was (see module doc).
 
     The save is one transaction: committed here when the session had none open, otherwise a
     SAVEPOINT inside the caller's transaction (the caller commits). Any failure rolls back this
-    report only and re-raises. :class:`UnkeyedReport` is raised before anything is written.
+    report only and re-raises; losing a race with another writer is retried (``SAVE_ATTEMPTS``).
+    :class:`UnkeyedReport` is raised before anything is written.
     """
     _report_key(report)
-    transaction = session.begin_nested() if session.in_transaction() else session.begin()
-    with transaction:
-        return _save(session, report, spider, portal)
+    for attempt in range(1, SAVE_ATTEMPTS + 1):
+        transaction = session.begin_nested() if session.in_transaction() else session.begin()
+        try:
+            with transaction:
+                return _save(session, report, spider, portal, parsed_from)
+        except (IntegrityError, OperationalError) as error:
+            if attempt == SAVE_ATTEMPTS or not _lost_race(error):
+                raise
+            session.expire_all()
+            logger.debug(
+                "save of %s lost a race (attempt %d): %s", report.source_url, attempt, error
+            )
+            time.sleep(0.01 * attempt)
+    raise AssertionError("unreachable")
 
 
 # --- Load ---------------------------------------------------------------------------------
 
 
-def _report_query(authority: str, year: int) -> Select[tuple[ReportRow]]:
+def _report_query(authority: str, year: int, scope: str = "self") -> Select[tuple[ReportRow]]:
     return (
         select(ReportRow)
         .join(AuthorityRow)
-        .where(AuthorityRow.name == canonical_authority(authority), ReportRow.report_year == year)
+        .where(
+            AuthorityRow.name == canonical_authority(authority),
+            ReportRow.report_year == year,
+            ReportRow.scope == scope,
+        )
     )
 
 
-def _tables(row: ReportRow, cells: Iterable[CellRow]) -> dict[str, Table]:
+def _tables(
+    variants: dict[str, Any], table_meta: dict[str, Any], cells: Iterable[dict[str, Any]]
+) -> dict[str, Table]:
     tables: dict[str, Table] = {}
-    for family, variant in (row.variants or {}).items():
-        meta = (row.table_meta or {}).get(family, {})
+    for family, variant in (variants or {}).items():
+        meta = (table_meta or {}).get(family, {})
         tables[family] = Table(
             family=family,
             variant=variant,
@@ -315,73 +699,112 @@ def _tables(row: ReportRow, cells: Iterable[CellRow]) -> dict[str, Table]:
             layout=meta.get("layout", ""),
         )
     for cell in cells:
-        table = tables.setdefault(cell.family, Table(family=cell.family, variant=cell.table_id))
-        table.cells[(cell.row_key, cell.col_key)] = Cell(
-            row=cell.row_key,
-            col=cell.col_key,
-            value=_number(cell.value),
-            raw=cell.value_raw,
-            source=cell.value_source,
-            derived=_number(cell.value_derived),
-            flags=list(cell.flags or []),
+        table = tables.setdefault(
+            cell["family"], Table(family=cell["family"], variant=cell["table_id"])
+        )
+        table.cells[(cell["row_key"], cell["col_key"])] = Cell(
+            row=cell["row_key"],
+            col=cell["col_key"],
+            value=_number(cell["value"]),
+            raw=cell["value_raw"],
+            source=cell["value_source"],
+            derived=_number(cell["value_derived"]),
+            flags=list(cell["flags"] or []),
         )
     return tables
 
 
-def _children(session: Session, model: type, report_id: int, *order: Any) -> Sequence[Any]:
-    statement = select(model).where(model.report_id == report_id).order_by(*order)
-    return session.scalars(statement).all()
+def build_report(
+    authority: str,
+    year: int,
+    values: dict[str, Any],
+    children: dict[str, list[dict[str, Any]]],
+) -> Report:
+    """A :class:`Report` from stored values and child rows (live rows or a snapshot)."""
+    return Report(
+        source_url=values.get("source_url"),
+        title=values.get("title"),
+        authority=authority,
+        publisher=values.get("publisher"),
+        report_year=year,
+        published=values.get("published"),
+        index_no=values.get("index_no"),
+        format=values.get("format"),
+        tables=_tables(values.get("variants"), values.get("table_meta"), children["cell"]),
+        checks=[
+            Check(
+                rule=check["rule_id"],
+                status=check["status"],
+                binding=check["binding"],
+                lhs=_number(check["lhs"]),
+                rhs=_number(check["rhs"]),
+                detail=check["detail"],
+            )
+            for check in children["check_result"]
+        ],
+        prose=[
+            ProseMetric(
+                key=metric["key"],
+                value=_number(metric["value"]),  # type: ignore[arg-type]  # NOT NULL column
+                span=metric["span"],
+                flags=list(metric["flags"] or []),
+            )
+            for metric in children["prose_metric"]
+        ],
+        sections=dict(values.get("sections") or {}),
+        warnings=[
+            Warning_(code=w["code"], detail=w.get("detail", ""), table=w.get("table"))
+            for w in values.get("warnings") or []
+        ],
+        text=values.get("text") or "",
+        content_sha256=values.get("content_sha256"),
+    )
 
 
-def load_report(session: Session, authority: str, year: int) -> Report | None:
+def _load_row(session: Session, row: ReportRow) -> Report:
+    return build_report(
+        row.authority.name,
+        row.report_year,
+        _stored_values(row),
+        _stored_children_of(session, row.id),
+    )
+
+
+def load_report(session: Session, authority: str, year: int, scope: str = "self") -> Report | None:
     """Rebuild the stored :class:`Report` for (authority, year), or ``None`` if there is none.
 
     Numbers come back as ``int`` when whole and as ``Decimal`` otherwise, as the parsers make
     them, so a round trip compares equal to the report that was saved.
     """
-    row = session.scalar(_report_query(authority, year))
+    row = session.scalar(_report_query(authority, year, scope))
     if row is None:
         return None
-    cells = _children(session, CellRow, row.id, CellRow.table_id, CellRow.position)
-    checks = _children(session, CheckResultRow, row.id, CheckResultRow.position)
-    prose = _children(session, ProseMetricRow, row.id, ProseMetricRow.position)
-    return Report(
-        source_url=row.source_url,
-        title=row.title,
-        authority=row.authority.name,
-        publisher=row.publisher,
-        report_year=row.report_year,
-        published=row.published,
-        index_no=row.index_no,
-        format=row.format,
-        tables=_tables(row, cells),
-        checks=[
-            Check(
-                rule=check.rule_id,
-                status=check.status,
-                binding=check.binding,
-                lhs=_number(check.lhs),
-                rhs=_number(check.rhs),
-                detail=check.detail,
-            )
-            for check in checks
-        ],
-        prose=[
-            ProseMetric(
-                key=metric.key,
-                value=_number(metric.value),  # type: ignore[arg-type]  # NOT NULL column
-                span=metric.span,
-                flags=list(metric.flags or []),
-            )
-            for metric in prose
-        ],
-        sections=dict(row.sections or {}),
-        warnings=[
-            Warning_(code=w["code"], detail=w.get("detail", ""), table=w.get("table"))
-            for w in row.warnings or []
-        ],
-        text=row.text or "",
-        content_sha256=row.content_sha256,
+    return _load_row(session, row)
+
+
+def find_report(
+    session: Session, authority: str, year: int, scope: str = "self"
+) -> ReportRow | None:
+    """The stored report row for (authority, year, scope)."""
+    return session.scalar(_report_query(authority, year, scope))
+
+
+def revision_report(session: Session, row: ReportRow, revision: ReportRevisionRow) -> Report:
+    """The reading a revision holds: its snapshot, or the live rows for the current one."""
+    if revision.snapshot is None:
+        return _load_row(session, row)
+    values, children = read_snapshot(revision.snapshot)
+    return build_report(row.authority.name, row.report_year, values, children)
+
+
+def revisions_of(session: Session, row: ReportRow) -> list[ReportRevisionRow]:
+    """Every revision of a stored report, oldest first."""
+    return list(
+        session.scalars(
+            select(ReportRevisionRow)
+            .where(ReportRevisionRow.report_id == row.id)
+            .order_by(ReportRevisionRow.number)
+        )
     )
 
 

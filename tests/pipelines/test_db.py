@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from conftest import LudingSeed
 
 LUDING = "泸定县人民政府"
+HEAD = "0002"
 CELLS_LUDING = 10 + 25 * 7 + 15  # table 二 + 三 + 四 as printed
 
 
@@ -95,15 +96,17 @@ def test_fresh_database_gets_schema_from_migration(engine: Engine) -> None:
 
     upgrade(engine)
 
-    assert current_revision(engine) == "0001"
+    assert current_revision(engine) == HEAD
     assert set(inspect(engine).get_table_names()) == {
         "alembic_version",
         "authority",
         "report",
+        "report_revision",
         "cell",
         "check_result",
         "prose_metric",
     }
+    assert set(inspect(engine).get_view_names()) == {"report_wide", "report_value", "report_check"}
     # The ORM classes describe exactly what the migration built (types, nullability, indexes).
     with engine.connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
@@ -126,7 +129,7 @@ def test_fresh_database_gets_schema_from_migration(engine: Engine) -> None:
         assert found == declared, table.name
 
     upgrade(engine)  # a second run is a no-op
-    assert current_revision(engine) == "0001"
+    assert current_revision(engine) == HEAD
 
 
 def test_sqlite_pragmas(engine: Engine) -> None:
@@ -154,8 +157,8 @@ def test_save_new_then_unchanged(
     assert second["updated_at"] == first["updated_at"]
     assert second["last_seen"] > first["last_seen"]  # type: ignore[operator]
     assert scalar(engine, "SELECT count(*) FROM cell") == CELLS_LUDING
-    assert scalar(engine, "SELECT count(*) FROM authority") == 1
-    assert scalar(engine, "SELECT portal FROM authority") == "泸定县人民政府"
+    assert scalar(engine, "SELECT count(*) FROM authority WHERE NOT inferred") == 1
+    assert scalar(engine, "SELECT portal FROM authority WHERE NOT inferred") == "泸定县人民政府"
 
 
 def test_changed_cells_update_the_row_in_place(
@@ -200,8 +203,8 @@ def test_short_and_full_government_names_are_one_authority(
     report = luding_report()
     report.authority = spelling
     assert save(sessions, report) == "unchanged"
-    assert scalar(engine, "SELECT count(*) FROM authority") == 1
-    assert scalar(engine, "SELECT name FROM authority") == LUDING
+    assert scalar(engine, "SELECT count(*) FROM authority WHERE NOT inferred") == 1
+    assert scalar(engine, "SELECT name FROM authority WHERE NOT inferred") == LUDING
     with sessions() as session:
         assert load_report(session, "泸定县政府", 2024) is not None
 

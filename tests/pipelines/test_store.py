@@ -116,7 +116,9 @@ def test_what_the_report_says_wins_over_the_item(
     pipeline: StorePipeline, db_url: str, luding_report: Callable[..., Report]
 ) -> None:
     pipeline.process_item(page(luding_report(), authority="泸定县信访局", report_year=2023))
-    assert stored_rows(db_url, "SELECT name FROM authority") == [("泸定县人民政府",)]
+    assert stored_rows(db_url, "SELECT name FROM authority WHERE NOT inferred") == [
+        ("泸定县人民政府",)
+    ]
     assert stored_rows(db_url, "SELECT report_year FROM report") == [(2024,)]
 
 
