@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from .model import Check, Number, Report, Table
-from .spec import T3_APPLICANT_COLUMNS, T3_COLUMNS, T4_COLUMNS, T4_ROWS, table_spec
+from .spec import T3_COLUMNS, T4_COLUMNS, T4_ROWS, table_spec
 
 _T3_GROUPS = ("denied", "unable", "not_processed")
 
@@ -58,9 +58,16 @@ def _group_value(table: Table, group: str, col: str) -> Number | None:
     return _sum(table.value(leaf, col) for leaf in present)
 
 
+def _t3_columns(table: Table) -> tuple[str, ...]:
+    """The columns this table printed (seven, or three when the organisations are one)."""
+    if any(col == "org_subtotal" for _, col in table.cells):
+        return ("natural_person", "org_subtotal", "total")
+    return T3_COLUMNS
+
+
 def t3_balance(table: Table) -> list[Check]:
     out = []
-    for col in T3_COLUMNS:
+    for col in _t3_columns(table):
         lhs = _sum(table.value(r, col) for r in ("new_requests", "carried_over"))
         rhs = _sum(table.value(r, col) for r in ("total_processed", "carried_forward"))
         out.append(_compare("T3_BALANCE", col, lhs, rhs))
@@ -74,7 +81,7 @@ def t3_row_total(table: Table) -> list[Check]:
             "T3_ROW_TOTAL",
             row,
             table.value(row, "total"),
-            _sum(table.value(row, col) for col in T3_APPLICANT_COLUMNS),
+            _sum(table.value(row, col) for col in _t3_columns(table)[:-1]),
         )
         for row in rows
     ]
@@ -82,7 +89,7 @@ def t3_row_total(table: Table) -> list[Check]:
 
 def t3_outcomes(table: Table) -> list[Check]:
     out = []
-    for col in T3_COLUMNS:
+    for col in _t3_columns(table):
         parts = [table.value("granted", col), table.value("partially_granted", col)]
         parts += [_group_value(table, group, col) for group in (*_T3_GROUPS, "other")]
         out.append(_compare("T3_OUTCOMES", col, table.value("total_processed", col), _sum(parts)))

@@ -13,7 +13,7 @@ from .cells import all_blank, count_cell, derive_row_totals
 from .layout import Row
 from .model import Report, Table
 from .rowreader import LabelledRow, fit_values, fuzzy_match, is_label, read_labelled_rows
-from .spec import T3_APPLICANT_COLUMNS, T3_COLUMNS, table_spec
+from .spec import T3_COLUMNS, table_spec
 
 _OTHER_2021 = ("other.no_correction", "other.fee_unpaid", "other.other")
 
@@ -56,19 +56,23 @@ def _classify(normalized: str, raw: str, group: str | None) -> tuple[str, str] |
 
 def read_t3(rows: list[Row], report: Report) -> Table | None:
     """Read table 三 from the rows of its region; None when no row of it is found."""
-    labelled, unmatched = read_labelled_rows(rows, _classify, len(T3_COLUMNS))
+    columns = _columns(rows)
+    labelled, unmatched = read_labelled_rows(rows, _classify, len(columns))
     labelled = _started(labelled)
     if not labelled:
         return None
     table = Table(family="t3", variant="t3_2021", layout=_layout(rows))
+    if columns == COLLAPSED_COLUMNS:
+        table.flags.append("columns_collapsed")
+        report.warn("columns_collapsed", "法人或其他组织 printed as one column", "t3")
     if _split(rows):
         table.flags.append("table_split")
         report.warn("table_split", "table 三 reassembled from pieces (page break)", "t3")
-    raw_rows, notes = _rows_by_label(labelled, report)
+    raw_rows, notes = _rows_by_label(labelled, report, len(columns))
     notes += [
         ("label_unmatched", f"{label!r} followed by {values!r}") for label, values in unmatched
     ]
-    positional = _positional(rows, raw_rows) if notes else None
+    positional = _positional(rows, raw_rows, len(columns)) if notes else None
     if positional is not None:
         raw_rows, notes = positional, []
         table.flags.append("positional_mapping")
@@ -86,16 +90,16 @@ def read_t3(rows: list[Row], report: Report) -> Table | None:
         report.warn("table_unfilled", "every value cell of table 三 is blank", "t3")
         return table
     for key, values in raw_rows.items():
-        for col, raw in zip(T3_COLUMNS, values, strict=True):
+        for col, raw in zip(columns, values, strict=True):
             table.cells[(key, col)] = count_cell(key, col, raw, is_total=col == "total")
-    derive_row_totals(table, T3_APPLICANT_COLUMNS)
+    derive_row_totals(table, columns[:-1])
     if any("total_derived" in c.flags for c in table.cells.values()):
         table.flags.append("total_derived")
     return table
 
 
 def _rows_by_label(
-    labelled: list[LabelledRow], report: Report
+    labelled: list[LabelledRow], report: Report, width: int
 ) -> tuple[dict[str, list[str | None]], list[tuple[str, str]]]:
     """Raw values per row key, and the reading problems met (code, detail)."""
     raw_rows: dict[str, list[str | None]] = {}
@@ -107,7 +111,7 @@ def _rows_by_label(
             continue
         if key in with_values and not any(c and c.strip() for c in entry.cells):
             continue  # the label printed once more as a heading above its own row
-        values, flags = fit_values(entry.cells, len(T3_COLUMNS), entry.exact)
+        values, flags = fit_values(entry.cells, width, entry.exact)
         if key in raw_rows:
             notes.append(("duplicate_row", f"row {key} printed twice; first kept"))
             continue
@@ -116,9 +120,8 @@ def _rows_by_label(
     return raw_rows, notes
 
 
-def _value_groups(rows: list[Row]) -> list[list[str]] | None:
-    """The table's values as complete rows of 7, in print order; None if not that shape."""
-    width = len(T3_COLUMNS)
+def _value_groups(rows: list[Row], width: int) -> list[list[str]] | None:
+    """The table's values as complete rows of ``width``, in print order; None if not."""
     groups: list[list[str]] = []
     for row in rows:
         values = [cell for cell in row.filled() if not is_label(cell)]
@@ -131,13 +134,13 @@ def _value_groups(rows: list[Row]) -> list[list[str]] | None:
 
 
 def _positional(
-    rows: list[Row], by_label: dict[str, list[str | None]]
+    rows: list[Row], by_label: dict[str, list[str | None]], width: int
 ) -> dict[str, list[str | None]] | None:
     """Map value rows to template rows by order, for tables whose labels came apart from
     their values (PDF transcriptions). Used only when there are exactly as many complete
     value rows as a template (2021: 25, 2019: 23) has rows, and every row read by its label
     agrees."""
-    groups = _value_groups(rows)
+    groups = _value_groups(rows, width)
     if groups is None:
         return None
     templates = {len(table_spec(v).stored_rows()): v for v in ("t3_2021", "t3_2019")}
@@ -153,6 +156,25 @@ def _positional(
             return None
         agreeing += 1
     return mapped if agreeing * 2 >= len(keys) else None
+
+
+COLLAPSED_COLUMNS = ("natural_person", "org_subtotal", "total")
+_ORG_MEMBERS = ("商业", "科研", "公益", "法律服务")
+
+
+def _columns(rows: list[Row]) -> tuple[str, ...]:
+    """The columns printed: the template's seven, or 自然人 | 法人或其他组织 | 总计 when the
+    header names the organisations as one column (flag ``columns_collapsed``)."""
+    header: list[str] = []
+    for row in rows:
+        text = "".join(row.filled())
+        if "本年新收" in text:
+            break
+        header.append(text)
+    joined = "".join("".join(header).split())
+    if "法人或其他组织" in joined and not any(word in joined for word in _ORG_MEMBERS):
+        return COLLAPSED_COLUMNS
+    return T3_COLUMNS
 
 
 def _split(rows: list[Row]) -> bool:

@@ -254,3 +254,27 @@ def test_table_3_split_by_a_page_break(values, cut):
     table = parse_html(page).tables["t3"]
     assert "table_split" in table.flags
     assert table.rows() == _expected(values)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.lists(st.lists(counts, min_size=3, max_size=3), min_size=25, max_size=25),
+    st.sampled_from(["\t", " | "]),
+)
+def test_collapsed_organisation_columns(values, sep):
+    """自然人 | 法人或其他组织 | 总计: three columns, the organisations stored as org_subtotal."""
+    lines = [sep.join([NOTE, "申请人情况"]), sep.join(["自然人", "法人或其他组织", "总计"])]
+    for index, row in enumerate(values):
+        lines.append(sep.join(_label_cells(index) + [str(v) for v in row]))
+    report = parse_text("三、收到和处理政府信息公开申请情况\n" + "\n".join(lines))
+    table = report.tables["t3"]
+    assert "columns_collapsed" in table.flags
+    expected = {
+        row["key"]: dict(zip(("natural_person", "org_subtotal", "total"), values[i], strict=True))
+        for i, row in enumerate(ROWS)
+    }
+    assert table.rows() == expected
+    row_totals = [c for c in report.checks if c.rule == "T3_ROW_TOTAL"]
+    assert len(row_totals) == 25
+    for check, row in zip(row_totals, values, strict=True):
+        assert check.status == ("pass" if row[0] + row[1] == row[2] else "fail")
