@@ -6,7 +6,15 @@ Import from here; the module split is an implementation detail.
 
 from __future__ import annotations
 
-from .engine import alembic_config, current_revision, make_engine, session_factory, upgrade
+from .engine import (
+    alembic_config,
+    current_revision,
+    downgrade,
+    head_revision,
+    make_engine,
+    session_factory,
+    upgrade,
+)
 from .repository import (
     SaveOutcome,
     UnkeyedReport,
@@ -22,6 +30,8 @@ __all__ = [
     "alembic_config",
     "canonical_authority",
     "current_revision",
+    "downgrade",
+    "head_revision",
     "load_report",
     "make_engine",
     "save_report",

@@ -63,7 +63,11 @@ def _configure_sqlite(engine: Engine, *, wal: bool) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # Writers ask for BEGIN IMMEDIATE (execution option ``nianbao_write``): a deferred
+        # transaction that reads and then writes fails at once with "database is locked" when
+        # another process wrote in between, where an immediate one waits its turn (busy_timeout).
+        immediate = connection.get_execution_options().get("nianbao_write")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def make_engine(url: str | URL, **kwargs: Any) -> Engine:
@@ -94,16 +98,54 @@ def alembic_config() -> Config:
     return config
 
 
+def _migrate(engine: Engine, step: Any) -> None:
+    """Run an Alembic command in one transaction on a connection handed to ``env.py``.
+
+    On SQLite, foreign keys are switched off around it (outside the transaction, where SQLite
+    honours the pragma), as Alembic's batch mode needs to rebuild a table other tables point
+    at; ``PRAGMA foreign_key_check`` then refuses to commit a migration that broke a reference.
+    """
+    config = alembic_config()
+    with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        driver = connection.connection.driver_connection
+        if sqlite:
+            driver.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with connection.begin():
+                config.attributes["connection"] = connection
+                step(config)
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+                    if broken:
+                        raise RuntimeError(f"migration broke foreign keys: {broken[:5]}")
+        finally:
+            if sqlite:
+                driver.execute("PRAGMA foreign_keys=ON")
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the database schema to ``revision`` by running the Alembic migrations.
 
     Runs in one transaction (PostgreSQL and, with the BEGIN handling above, SQLite): a migration
     that fails leaves the schema as it was.
     """
-    config = alembic_config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+    _migrate(engine, lambda config: command.upgrade(config, revision))
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    """Take the schema back to ``revision`` (one transaction, like :func:`upgrade`)."""
+    _migrate(engine, lambda config: command.downgrade(config, revision))
+
+
+def head_revision() -> str:
+    """The newest revision the migrations folder holds."""
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    if head is None:
+        raise RuntimeError(f"no migrations in {MIGRATIONS_DIR}")
+    return head
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -655,7 +655,11 @@ def save_report(
     """
     _report_key(report)
     for attempt in range(1, SAVE_ATTEMPTS + 1):
-        transaction = session.begin_nested() if session.in_transaction() else session.begin()
+        nested = session.in_transaction()
+        transaction = session.begin_nested() if nested else session.begin()
+        if not nested:
+            # SQLite: take the write lock up front (see engine._configure_sqlite).
+            session.connection(execution_options={"nianbao_write": True})
         try:
             with transaction:
                 return _save(session, report, spider, portal, parsed_from)
