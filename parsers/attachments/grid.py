@@ -30,7 +30,7 @@ def clean_cell(text: object) -> str | None:
         return None
     value = str(text).replace("\r", "\n").strip()
     value = _CJK_WRAP.sub("", value)
-    value = _SPACES.sub(lambda m: " " if "\n" in m.group() else " ", value)
+    value = _SPACES.sub(" ", value)
     return value.strip()
 
 
@@ -43,6 +43,8 @@ def grid_rows(grid: Sequence[Sequence[object]], table: int | None = None) -> lis
         cells = cells + [""] * (width - len(cells))
         filled = [cell for cell in cells if cell]
         if not filled:
+            if width > 1:  # an empty row of a grid is a row of blank value cells
+                rows.append(Row(cells, exact=True, table=table))
             continue
         if width <= 1 or (len(filled) == 1 and _is_text_row(filled[0], cells)):
             rows.extend(rows_from_text(filled[0]))
@@ -57,9 +59,9 @@ def _is_text_row(text: str, cells: list[str | None]) -> bool:
         return False
     first = next(i for i, cell in enumerate(cells) if cell)
     spans_rest = all(cell is None or cell == "" for cell in cells[first + 1 :])
-    return len(text) > _PARAGRAPH or (first == 0 and spans_rest and all(
-        cell is None for cell in cells[1:]
-    ))
+    return len(text) > _PARAGRAPH or (
+        first == 0 and spans_rest and all(cell is None for cell in cells[1:])
+    )
 
 
 def text_rows(lines: Iterable[str]) -> list[Row]:

@@ -107,7 +107,8 @@ def _zip_kind(data: bytes, declared: str) -> str:
     try:
         names = zipfile.ZipFile(io.BytesIO(data)).namelist()
     except (zipfile.BadZipFile, ValueError, OSError):
-        return UNKNOWN
+        # A damaged zip named as an Office file is that file, damaged (refused as corrupt).
+        return declared if declared in (DOCX, XLSX) else UNKNOWN
     if any(name.startswith("word/") for name in names):
         return DOCX
     if any(name.startswith("xl/") for name in names):

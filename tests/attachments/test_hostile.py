@@ -1,0 +1,178 @@
+"""Hostile and broken files are refused with a warning code, never read and never a crash.
+
+Each file is built here from the real material: the 洪泽区 PDF truncated, encrypted or given a
+decompression bomb; the real template DOCX with a zip bomb or an entity bomb inside; an HTML
+error page served under a ``.pdf`` name.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pikepdf
+import pytest
+
+from nianbao.parsers.attachments import AttachmentRefused, Limits, parse_attachment
+
+MB = 1024 * 1024
+
+
+def refusal(data: bytes, filename: str, **limits: object) -> AttachmentRefused:
+    with pytest.raises(AttachmentRefused) as caught:
+        parse_attachment(data, filename=filename, limits=Limits(**limits))  # type: ignore[arg-type]
+    return caught.value
+
+
+def test_size_cap(hongze_pdf: bytes) -> None:
+    error = refusal(hongze_pdf, "a.pdf", max_bytes=100_000)
+    assert error.code == "attachment_too_large"
+    assert f"{len(hongze_pdf)} bytes" in error.detail
+
+
+def test_page_cap(hongze_pdf: bytes) -> None:
+    assert refusal(hongze_pdf, "a.pdf", max_pages=4).code == "attachment_too_many_pages"
+
+
+def test_empty_file() -> None:
+    assert refusal(b"", "a.pdf").code == "attachment_empty"
+
+
+@pytest.mark.parametrize("keep", [0.25, 0.6, 0.95])
+def test_truncated_pdf(hongze_pdf: bytes, keep: float) -> None:
+    """A download cut short: refused as corrupt, or read as qpdf rebuilt it and flagged
+    ``attachment_damaged``; never a value the file does not hold."""
+    data = hongze_pdf[: int(len(hongze_pdf) * keep)]
+    try:
+        report = parse_attachment(data, filename="a.pdf", limits=Limits(ocr_max_pages=0))
+    except AttachmentRefused as error:
+        assert error.code == "attachment_corrupt"
+        return
+    assert "attachment_damaged" in [w.code for w in report.warnings]
+    t4 = report.tables.get("t4")
+    if t4 is not None:  # whatever survived reads as printed
+        assert t4.value("review", "upheld") == 10
+
+
+def test_garbage_named_pdf() -> None:
+    data = b"%PDF-1.7\n" + bytes(range(256)) * 40
+    assert refusal(data, "a.pdf").code == "attachment_corrupt"
+
+
+def test_password_encrypted_pdf(hongze_pdf: bytes, tmp_path) -> None:
+    with pikepdf.open(io.BytesIO(hongze_pdf)) as pdf:
+        out = io.BytesIO()
+        pdf.save(out, encryption=pikepdf.Encryption(user="secret", owner="owner", R=6))
+    error = refusal(out.getvalue(), "a.pdf")
+    assert error.code == "attachment_encrypted"
+
+
+def test_owner_only_encryption_is_read(hongze_pdf: bytes) -> None:
+    """Copy-protected PDFs (empty user password) are common on portals and readable."""
+    with pikepdf.open(io.BytesIO(hongze_pdf)) as pdf:
+        out = io.BytesIO()
+        pdf.save(out, encryption=pikepdf.Encryption(user="", owner="owner", R=4))
+    report = parse_attachment(out.getvalue(), filename="a.pdf")
+    assert report.tables["t4"].value("litigation_after_review", "upheld") == 5
+
+
+def test_pdf_decompression_bomb(hongze_pdf: bytes) -> None:
+    """A Flate stream of 64 MB of zeros (64 kB compressed) hidden in the real PDF."""
+    with pikepdf.open(io.BytesIO(hongze_pdf)) as pdf:
+        bomb = pikepdf.Stream(pdf, b"\0" * (64 * MB))  # pikepdf compresses it on save
+        pdf.Root["/Bomb"] = pdf.make_indirect(bomb)
+        out = io.BytesIO()
+        pdf.save(out, compress_streams=True)
+    data = out.getvalue()
+    assert len(data) < len(hongze_pdf) + 1 * MB
+    error = refusal(data, "a.pdf", max_decompressed=32 * MB)
+    assert error.code == "attachment_decompression_bomb"
+
+
+def _with_member(docx: bytes, name: str, payload_writer) -> bytes:
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(docx)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for item in source.infolist():
+            if item.filename != name:
+                target.writestr(item, source.read(item))
+        with target.open(name, "w") as stream:
+            payload_writer(stream)
+    return out.getvalue()
+
+
+def test_docx_zip_bomb(template_docx: bytes) -> None:
+    """A real zip bomb made small: 200 MB of zeros deflated to ~200 kB inside the template."""
+
+    def zeros(stream) -> None:
+        chunk = b"\0" * MB
+        for _ in range(200):
+            stream.write(chunk)
+
+    data = _with_member(template_docx, "word/media/image1.bin", zeros)
+    assert len(data) < 2 * MB
+    error = refusal(data, "a.docx")
+    assert error.code == "attachment_decompression_bomb"
+    assert "image1.bin" in error.detail
+
+
+def test_docx_over_decompressed_cap(template_docx: bytes) -> None:
+    error = refusal(template_docx, "a.docx", max_decompressed=10_000)
+    assert error.code == "attachment_decompression_bomb"
+
+
+def test_docx_xml_entity_bomb(template_docx: bytes) -> None:
+    """The "billion laughs": nine levels of entities, each ten of the one below."""
+    entities = ['<!ENTITY lol0 "lol">'] + [
+        f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10)
+    ]
+    laughs = (
+        '<?xml version="1.0"?><!DOCTYPE lolz [' + "".join(entities) + "]>"
+        '<w:document xmlns:w="x">&lol9;</w:document>'
+    ).encode()
+    data = _with_member(template_docx, "word/document.xml", lambda s: s.write(laughs))
+    assert refusal(data, "a.docx").code == "attachment_decompression_bomb"
+
+
+def test_truncated_docx(template_docx: bytes) -> None:
+    assert refusal(template_docx[: len(template_docx) // 2], "a.docx").code == "attachment_corrupt"
+
+
+def test_xlsx_zip_bomb(hongze_xlsx: bytes) -> None:
+    def zeros(stream) -> None:
+        for _ in range(100):
+            stream.write(b"\0" * MB)
+
+    data = _with_member(hongze_xlsx, "xl/worksheets/sheet9.xml", zeros)
+    assert refusal(data, "a.xlsx").code == "attachment_decompression_bomb"
+
+
+def test_html_error_page_named_pdf() -> None:
+    """Portals answer a vanished file with their error or login page, still named .pdf."""
+    page = (
+        "<!DOCTYPE html><html><head><title>404 页面不存在</title></head>"
+        "<body><h1>您访问的页面不存在</h1></body></html>"
+    ).encode()
+    error = refusal(page, "P020240117000000000001.pdf")
+    assert error.code == "attachment_type_mismatch"
+    assert "claims to be pdf" in error.detail and "is html" in error.detail
+    with pytest.raises(AttachmentRefused):
+        parse_attachment(page, filename="report", content_type="application/pdf")
+
+
+def test_docx_served_as_pdf_is_read_as_docx_with_a_warning(filled_docx: bytes) -> None:
+    report = parse_attachment(filled_docx, filename="年报.pdf", content_type="application/pdf")
+    assert report.tables["t4"].value("review", "upheld") == 10
+    assert [w.code for w in report.warnings if w.code == "attachment_type_mismatch"] == [
+        "attachment_type_mismatch"
+    ]
+
+
+def test_legacy_doc_without_libreoffice() -> None:
+    """Word 97 needs LibreOffice: without it the file is refused and says what to install."""
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504 + "WordDocument".encode("utf-16-le")
+    error = refusal(ole, "年报.wps", soffice="/nonexistent/soffice")
+    assert error.code == "attachment_unsupported"
+    assert "install LibreOffice" in error.detail
