@@ -26,6 +26,7 @@ class ReportPage(scrapy.Item):
     report_year = scrapy.Field()
     published = scrapy.Field()  # ISO date string or None
     attachments = scrapy.Field()  # list of absolute URLs
+    attachment_files = scrapy.Field()  # download stage: url, path, content_type / error, code
     html = scrapy.Field()  # decoded page body
     fetched_at = scrapy.Field()  # ISO timestamp
     # Added by the pipelines.

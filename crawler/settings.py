@@ -44,6 +44,31 @@ DOWNLOAD_WARNSIZE = 10 * 1024 * 1024
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 
+# --- Attachments (reports published as PDF/DOC/DOCX/WPS/XLS/XLSX or scans) -------------------
+#: Download the files in item["attachments"] and read reports from them.
+NIANBAO_ATTACHMENTS_ENABLED = os.environ.get("NIANBAO_ATTACHMENTS", "1") not in ("0", "false")
+#: Folder keeping the downloaded originals (FilesPipeline layout: full/<sha1 of URL>.<ext>).
+NIANBAO_ATTACHMENT_STORE = os.environ.get("NIANBAO_ATTACHMENT_STORE", "attachments")
+#: Files larger than this are cancelled while downloading and refused when read (bytes).
+NIANBAO_ATTACHMENT_MAX_BYTES = 50 * 1024 * 1024
+#: Attachments fetched per report page (portals sometimes link dozens of unrelated files).
+NIANBAO_ATTACHMENT_MAX_FILES = 10
+#: PDFs with more pages are refused (real annual reports have 3-40 pages).
+NIANBAO_ATTACHMENT_MAX_PAGES = 200
+#: Zip members (DOCX/XLSX) or PDF streams inflating past this are refused as bombs (bytes).
+NIANBAO_ATTACHMENT_MAX_DECOMPRESSED = 300 * 1024 * 1024
+#: Pages without a text layer read by OCR per file (0 turns OCR off) and their render DPI.
+NIANBAO_ATTACHMENT_OCR_MAX_PAGES = 30
+NIANBAO_ATTACHMENT_OCR_DPI = 150
+#: LibreOffice binary for DOC/WPS/ET files ("" = soffice or libreoffice on PATH).
+NIANBAO_SOFFICE = os.environ.get("NIANBAO_SOFFICE", "")
+#: Seconds one LibreOffice conversion may take.
+NIANBAO_ATTACHMENT_CONVERT_TIMEOUT = 120
+#: FilesPipeline keeps a stored file this many days before fetching it again.
+FILES_EXPIRES = 90
+#: Attachment links often redirect to a download servlet.
+MEDIA_ALLOW_REDIRECTS = True
+
 # --- Cassettes (record / replay; see crawler/middlewares/cassette.py) -----------------------
 #: Serve and record requests through vcrpy-format cassettes.
 CASSETTE_ENABLED = False
@@ -60,6 +85,8 @@ DOWNLOADER_MIDDLEWARES = {
 ITEM_PIPELINES = {
     "nianbao.pipelines.clean.CleanPipeline": 100,
     "nianbao.pipelines.parse.ParsePipeline": 200,
+    "nianbao.pipelines.attachments_download.AttachmentDownloadPipeline": 210,
+    "nianbao.pipelines.attachments.AttachmentsPipeline": 250,
     "nianbao.pipelines.validate.ValidatePipeline": 300,
     "nianbao.pipelines.store.StorePipeline": 900,
 }

@@ -21,6 +21,11 @@ class CleanPipeline:
 
     def process_item(self, item: ReportPage) -> ReportPage:
         html = item.get("html")
+        if not html and item.get("attachments"):
+            # A report linked straight to its file: the attachment stage reads it.
+            item["text"] = ""
+            self.stats.inc_value("nianbao/clean/attachment_only")
+            return item
         if not html:
             self.stats.inc_value("nianbao/clean/empty")
             raise DropItem(f"empty page: {item.get('source_url')}")

@@ -161,6 +161,8 @@ def read_pdf(data: bytes, limits: Limits) -> Extracted:
         raise AttachmentRefused(
             "attachment_corrupt", f"pdfminer cannot read it: {error}"
         ) from error
+    if repaired is not None and not out.rows:
+        raise AttachmentRefused("attachment_corrupt", "damaged PDF: nothing readable after repair")
     out.text = "\n".join(texts)
     return out
 
