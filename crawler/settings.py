@@ -69,6 +69,16 @@ FILES_EXPIRES = 90
 #: Attachment links often redirect to a download servlet.
 MEDIA_ALLOW_REDIRECTS = True
 
+# --- Raw captures (WARC; see crawler/middlewares/warc.py) -----------------------------------
+#: Folder of the WARC files every fetched response is kept in ("" turns capturing off).
+NIANBAO_WARC_DIR = os.environ.get("NIANBAO_WARC_DIR", "warc")
+#: A WARC file is closed and the next one begun past this size (bytes, gzip-compressed).
+NIANBAO_WARC_MAX_BYTES = 100 * 1024 * 1024
+#: Also capture responses replayed from cassettes (they are recorded already, so off).
+NIANBAO_WARC_CAPTURE_REPLAYED = False
+#: Answer every request from the captures in NIANBAO_WARC_DIR, never the network (reparse).
+NIANBAO_WARC_REPLAY = False
+
 # --- Cassettes (record / replay; see crawler/middlewares/cassette.py) -----------------------
 #: Serve and record requests through vcrpy-format cassettes.
 CASSETTE_ENABLED = False
@@ -80,6 +90,8 @@ CASSETTE_RECORD_MODE = "none"
 DOWNLOADER_MIDDLEWARES = {
     # Before the HTTP cache and the retry middleware, after robots.txt (100).
     "nianbao.crawler.middlewares.cassette.CassetteMiddleware": 120,
+    # Next to the downloader: keeps the bytes as sent, before decompression and retries.
+    "nianbao.crawler.middlewares.warc.WarcMiddleware": 960,
 }
 
 ITEM_PIPELINES = {
