@@ -8,15 +8,32 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from nianbao.parsers import ParseError, parse_path
+from nianbao.parsers.attachments import parse_attachment
 
 from .output import to_json
 
-SUFFIXES = (".html", ".htm", ".shtml", ".xhtml", ".txt", ".text")  # walked in directories
+PAGE_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml", ".txt", ".text")
+#: Report files read by nianbao.parsers.attachments (what a portal links as 附件).
+ATTACHMENT_SUFFIXES = (
+    ".pdf",
+    ".docx",
+    ".doc",
+    ".wps",
+    ".xlsx",
+    ".xls",
+    ".et",
+    ".png",
+    ".jpg",
+    ".jpeg",
+    ".tif",
+    ".tiff",
+)
+SUFFIXES = PAGE_SUFFIXES + ATTACHMENT_SUFFIXES  # walked in directories
 
 
 COMMAND = "parse"
 ORDER = 20
-HELP = "parse saved report pages or text files, print JSON"
+HELP = "parse saved report pages, texts or attachments (PDF, DOCX, XLSX ...), print JSON"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -44,7 +61,10 @@ def run(args: argparse.Namespace) -> int:
     status = 0
     for path in files:
         try:
-            report = parse_path(path, url=args.url)
+            if path.suffix.lower() in ATTACHMENT_SUFFIXES:
+                report = parse_attachment(path.read_bytes(), filename=path.name, url=args.url)
+            else:
+                report = parse_path(path, url=args.url)
         except (OSError, ParseError) as error:
             print(f"nianbao parse: {path}: {error}", file=sys.stderr)
             status = 1
