@@ -17,7 +17,7 @@ from nianbao.parsers.report import parse_rows
 from nianbao.parsers.sections import find_headings
 
 from .document import Extracted
-from .limits import DEFAULT_LIMITS, AttachmentRefused, Limits
+from .limits import DEFAULT_LIMITS, MAX_OCR_PIXELS, AttachmentRefused, Limits
 from .merge import completeness, disagreements, merge_reports
 from .sniff import (
     DOC,
@@ -149,11 +149,14 @@ def _read_image(data: bytes, limits: Limits) -> Extracted:
         return out
     try:
         with Image.open(_bytes_io(data)) as image:
-            if image.width * image.height > 80_000_000:
+            if image.width * image.height > MAX_OCR_PIXELS:
                 raise AttachmentRefused(
-                    "attachment_too_large", f"image of {image.width}x{image.height} pixels"
+                    "attachment_decompression_bomb",
+                    f"image of {image.width}x{image.height} pixels",
                 )
             result = ocr_image(image)
+    except Image.DecompressionBombError as error:
+        raise AttachmentRefused("attachment_decompression_bomb", str(error)) from error
     except (UnidentifiedImageError, OSError, SyntaxError) as error:
         raise AttachmentRefused("attachment_corrupt", f"not a readable image: {error}") from error
     except OcrUnavailable as error:

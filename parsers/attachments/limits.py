@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from nianbao.parsers.model import ParseError
 
 MB = 1024 * 1024
+#: Pixels of one image handed to OCR: an A4 page at 300 dpi is 8.7 million; a larger bitmap
+#: is a decompression bomb (a few kB of PNG can declare 100,000 x 100,000 pixels).
+MAX_OCR_PIXELS = 80_000_000
 
 
 @dataclass(frozen=True, slots=True)

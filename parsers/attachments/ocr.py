@@ -30,6 +30,9 @@ _LINE_TOLERANCE = 0.6
 
 _engine: Any = None
 _lock = threading.Lock()
+#: One recognition at a time per process: ONNX Runtime already uses every core for one call,
+#: and the engine object keeps per-call settings.
+_run_lock = threading.Lock()
 
 
 class OcrUnavailable(RuntimeError):
@@ -72,7 +75,8 @@ def ocr_image(image: Any) -> OcrResult:
         image = Image.open(io.BytesIO(image))
     array = np.asarray(image.convert("RGB"))
     gray = np.asarray(image.convert("L"))
-    found, _ = engine()(array)
+    with _run_lock:
+        found, _ = engine()(array)
     boxes = [_Box.of(points, text, float(score)) for points, text, score in (found or [])]
     boxes = [box for box in boxes if box.text]
     try:
@@ -192,7 +196,8 @@ def _recognise(array: Any, box: tuple[int, int, int, int], scores: list[float]) 
     if crop.size == 0:
         return ""
     try:
-        found, _ = engine()(crop, use_det=False, use_cls=False, use_rec=True)
+        with _run_lock:
+            found, _ = engine()(crop, use_det=False, use_cls=False, use_rec=True)
     except Exception:
         return ""
     if not found:

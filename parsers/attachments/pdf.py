@@ -24,7 +24,7 @@ from nianbao.parsers.layout import Row
 
 from .document import Extracted, OcrStats
 from .grid import grid_rows, text_rows
-from .limits import AttachmentRefused, Limits
+from .limits import MAX_OCR_PIXELS, AttachmentRefused, Limits
 
 logger = logging.getLogger(__name__)
 # pdfminer logs a warning per glyph of a damaged font; the outcome is reported on the report.
@@ -269,6 +269,10 @@ def _ocr_page(page: Any, number: int, out: Extracted, limits: Limits) -> tuple[l
     stats = out.ocr or OcrStats()
     if len(stats.pages) >= limits.ocr_max_pages:
         out.warn("table_image", f"page {number} has no text layer; OCR page limit reached")
+        return [], ""
+    pixels = float(page.width) * float(page.height) * (limits.ocr_dpi / 72) ** 2
+    if pixels > MAX_OCR_PIXELS:
+        out.warn("table_image", f"page {number} has no text layer and is too large to render")
         return [], ""
     try:
         image = page.to_image(resolution=limits.ocr_dpi).original

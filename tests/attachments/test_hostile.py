@@ -176,3 +176,16 @@ def test_legacy_doc_without_libreoffice() -> None:
     error = refusal(ole, "年报.wps", soffice="/nonexistent/soffice")
     assert error.code == "attachment_unsupported"
     assert "install LibreOffice" in error.detail
+
+
+@pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")
+def test_image_bomb() -> None:
+    """A PNG of 10,000 x 9,000 one-bit pixels: ~100 kB on disk, 90 megapixels for OCR."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("1", (10_000, 9_000), 1).save(out, format="PNG")
+    assert len(out.getvalue()) < 200_000
+    error = refusal(out.getvalue(), "scan.png")
+    assert error.code == "attachment_decompression_bomb"
+    assert "10000x9000" in error.detail
