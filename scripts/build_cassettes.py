@@ -2,7 +2,9 @@
 
 Some portals cannot be recorded from here (no network, or no real HTML of the portal was ever
 saved), but their report text is known. For those, the pages are reconstructed around the real
-text, and the cassette says so in its PROVENANCE.md. One function per portal; each writes
+text, and the cassette says so in its PROVENANCE.md. One function per portal (泸定县 here, the
+others in ``cassette_portals.py``, page shapes per CMS family in ``cassette_shapes.py``); each
+writes
 ``cassettes/<spider>/<host>.yaml`` and ``PROVENANCE.md``, and the same inputs always give the
 same bytes (no clocks, sorted interactions), so re-running leaves ``git diff`` empty.
 
@@ -15,85 +17,20 @@ The shared material is read from ``$NIANBAO_SHARED``, else ``../shared`` beside 
 from __future__ import annotations
 
 import argparse
-import html
 import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from nianbao.crawler.middlewares.cassette import Interaction, cassette_filename, write_cassette
+from cassette_portals import BUILDERS
+from cassette_shapes import html_interaction, pipe_text_body, write_portal
 
 REPO = Path(__file__).resolve().parent.parent
 CASSETTES = REPO / "cassettes"
-HTML_HEADERS = {"Content-Type": "text/html; charset=utf-8"}
 
 
 def shared_dir() -> Path:
     return Path(os.environ.get("NIANBAO_SHARED") or REPO.parent / "shared")
-
-
-# --- Text to HTML --------------------------------------------------------------------------
-
-
-def pipe_cells(line: str) -> list[str]:
-    """The cells of one line of a " | "-joined text: split on "|", drop what follows the last.
-
-    ``行政许可 | 15889 | ||`` gives ``["行政许可", "15889", "", ""]``: empty cells are kept
-    where the text has them, nothing is merged or filled in.
-    """
-    if not line.rstrip().endswith("|"):
-        raise ValueError(f"not a pipe-joined line: {line!r}")
-    return [cell.strip() for cell in line.rstrip().split("|")[:-1]]
-
-
-def pipe_text_body(text: str) -> str:
-    """Report text of " | "-joined rows as an article body.
-
-    A one-cell line is prose (a ``<p>``; an empty one stays an empty ``<p>``), and each run of
-    lines with several cells becomes one ``<table>`` with one ``<td>`` per cell as printed.
-    """
-    out: list[str] = []
-    table: list[list[str]] = []
-
-    def flush() -> None:
-        if table:
-            out.append('<table border="1" cellspacing="0" cellpadding="0" width="100%"><tbody>')
-            for row in table:
-                cells = "".join(f"<td>{html.escape(cell, quote=False)}</td>" for cell in row)
-                out.append(f"<tr>{cells}</tr>")
-            out.append("</tbody></table>")
-            table.clear()
-
-    for line in text.splitlines():
-        cells = pipe_cells(line)
-        if len(cells) > 1:
-            table.append(cells)
-            continue
-        flush()
-        out.append(f"<p>{html.escape(cells[0], quote=False)}</p>")
-    flush()
-    return "\n".join(out)
-
-
-def html_interaction(url: str, page: str) -> Interaction:
-    return Interaction("GET", url, 200, HTML_HEADERS, page.encode("utf-8"))
-
-
-def write_portal(
-    spider: str, interactions: list[Interaction], provenance: str, root: Path = CASSETTES
-) -> list[Path]:
-    """Write the cassette file(s), one per host, and PROVENANCE.md of one spider."""
-    folder = root / spider
-    folder.mkdir(parents=True, exist_ok=True)
-    by_file: dict[str, list[Interaction]] = {}
-    for interaction in interactions:
-        by_file.setdefault(cassette_filename(interaction.url), []).append(interaction)
-    paths = []
-    for name, items in sorted(by_file.items()):
-        write_cassette(folder / name, items)
-        paths.append(folder / name)
-    (folder / "PROVENANCE.md").write_text(provenance, encoding="utf-8")
-    return [*paths, folder / "PROVENANCE.md"]
 
 
 # --- 泸定县 (sichuan_luding) ----------------------------------------------------------------
@@ -275,6 +212,7 @@ def sichuan_luding(shared: Path, root: Path = CASSETTES) -> list[Path]:
 
 PORTALS: dict[str, Callable[..., list[Path]]] = {
     "sichuan_luding": sichuan_luding,
+    **BUILDERS,
 }
 
 

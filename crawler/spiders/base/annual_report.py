@@ -12,13 +12,21 @@ import datetime as dt
 import re
 from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from typing import Any, ClassVar
-from urllib.parse import urlsplit
+from urllib.parse import urldefrag, urlsplit
 
 import scrapy
+from parsel import Selector
 from scrapy.http import Response, TextResponse
-from scrapy.utils.url import url_is_from_any_domain
 
 from nianbao.crawler.items import ReportPage
+from nianbao.crawler.spiders.base.columns import (
+    BREADCRUMB,
+    TOWNSHIP_COLUMN_TEXT,
+    column_year,
+    folder,
+    is_below,
+    names_nianbao_column,
+)
 
 #: PORTALS.md §5: ``pre`` or ``post`` names the authority, ``year`` is the year reported on.
 #: Also accepted: 政府资讯公开 (a few mainland portals), a missing 政府 (信息公开年报 columns) and
@@ -71,6 +79,14 @@ _CHALLENGE = re.compile(
 )
 BLOCKED_STATUSES: tuple[int, ...] = (412, 521)
 
+#: Request meta carried down a column walk (see :meth:`AnnualReportSpider.walk_meta`): the
+#: folder the walk started in, how many sub-columns deep it is, and the year a yearly
+#: sub-column names (the report year of last resort for the reports listed in it).
+META_ROOT = "nianbao_root"
+META_DEPTH = "nianbao_depth"
+META_YEAR = "nianbao_year"
+CARRIED_META: tuple[str, ...] = (META_ROOT, META_DEPTH, META_YEAR)
+
 STAT_PREFIX = "nianbao/spider"
 STAT_BLOCKED = "nianbao/blocked"
 
@@ -106,6 +122,19 @@ def is_report_title(
     return bool(pattern.search(text)) and not not_report.search(text)
 
 
+#: The statistics period names the year reported on (SPEC.md §8: title → 统计期限 → …), typos
+#: included: 统计期限自201911日起 (耒阳, corpus text 003) still starts with 2019.
+_PERIOD_YEAR = re.compile(
+    r"统计(?:期限|时限|时间|期间|周期)\s*(?:为|是|从|自|：|:)?\s*((?:19|20)\d{2})\s*年?"
+)
+
+
+def period_year(text: str | None) -> int | None:
+    """The year of the report's statistics period (统计期限为2024年1月1日至…), else None."""
+    match = _PERIOD_YEAR.search(re.sub(r"\s+", "", text or ""))
+    return int(match.group(1)) if match else None
+
+
 def iso_date(text: str | None) -> str | None:
     """The first date in ``text`` as ``YYYY-MM-DD`` (2020年08月02日, 2020-09-11 08:38 …)."""
     match = _DATE.search(text or "")
@@ -129,11 +158,19 @@ def url_date(url: str) -> str | None:
         return None
 
 
+#: Download gateways name the file in the query: Hanweb ``/module/download/downfile.jsp?
+#: classid=0&filename=1802011040418.xls``, others ``…?file=…`` or ``…?fileName=…``.
+_QUERY_FILE = re.compile(r"(?:^|&)(?:file|filename|fileName|name)=([^&]+)")
+
+
 def is_attachment_url(url: str) -> bool:
-    path = urlsplit(url).path
-    if path.lower().endswith(ATTACHMENT_SUFFIXES):
+    parts = urlsplit(url)
+    if parts.path.lower().endswith(ATTACHMENT_SUFFIXES):
         return True
-    upload = _TRS_UPLOAD.search(path)
+    named = _QUERY_FILE.search(parts.query)
+    if named and named.group(1).lower().endswith(ATTACHMENT_SUFFIXES):
+        return True
+    upload = _TRS_UPLOAD.search(parts.path)
     return upload is not None and upload.group("ext").lower() not in _MEDIA_SUFFIXES
 
 
@@ -166,15 +203,25 @@ class AnnualReportSpider(scrapy.Spider):
         ``allowed_domains``: no request leaves these.
         (Both are tuples in portal spiders: class-level data that nothing should mutate.)
         ``authority``: for reports whose title names no authority (``2023年政府信息…报告``).
-    Tune: ``report_title_re`` (groups pre/year/post), ``not_report_re``.
-    Set by the family base: ``family``, ``parse`` (walking a column).
+    Tune: ``report_title_re`` (groups pre/year/post), ``not_report_re``;
+        ``subcolumn_depth`` (3): how far below a column its sub-columns are walked: per-year
+            sub-columns (``2017``, ``2023年度``), per-township ones (``马水镇``, ``二郎街道``)
+            and a township's own 年报 column (``信息公开年度报告``); ``0`` walks none.
+        ``subcolumn_text_re``: further link texts to walk as sub-columns (e.g. departments).
+    Set by the family base: ``family``, ``parse`` (walking a column), ``is_subcolumn_url``.
 
     Hooks (no-op by default):
         ``keep_link(title, url) -> bool``: veto a report link the title test accepted.
         ``post_process(item, response) -> item``: adjust the item before it is yielded.
+        ``is_subcolumn_url(url, response) -> bool``: whether a link can lead to a sub-column.
+
+    The report year is the title's; a title without one falls back to the statistics period
+    printed in the text (统计期限为2024年1月1日至…), then to the year of the sub-column the
+    report was listed in. The publication date never gives the year.
 
     Stats: ``nianbao/spider/list_pages``, ``…/report_pages``, ``…/skipped_titles``,
-    ``…/offsite_links``, and ``nianbao/blocked`` for anti-bot answers, which are never yielded.
+    ``…/offsite_links``, ``…/subcolumns``, and ``nianbao/blocked`` for anti-bot answers, which
+    are never yielded.
     Shield statuses (412, 521) reach the callbacks so that they are counted, not just dropped.
     """
 
@@ -185,6 +232,8 @@ class AnnualReportSpider(scrapy.Spider):
     allowed_domains: ClassVar[Sequence[str]] = ()
     report_title_re: ClassVar[re.Pattern[str]] = REPORT_TITLE
     not_report_re: ClassVar[re.Pattern[str]] = NOT_REPORT
+    subcolumn_depth: ClassVar[int] = 3
+    subcolumn_text_re: ClassVar[re.Pattern[str] | None] = None
     handle_httpstatus_list: ClassVar[list[int]] = list(BLOCKED_STATUSES)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -196,7 +245,7 @@ class AnnualReportSpider(scrapy.Spider):
         # Unlike Scrapy's default, the column pages go through the duplicate filter, so that a
         # pager linking back to page 1 does not fetch it twice.
         for url in self.start_urls:
-            yield scrapy.Request(url, callback=self.parse)
+            yield scrapy.Request(url, callback=self.parse, meta={META_ROOT: folder(url)})
 
     # --- Hooks ---------------------------------------------------------------------------------
 
@@ -207,6 +256,16 @@ class AnnualReportSpider(scrapy.Spider):
     def post_process(self, item: ReportPage, response: Response) -> ReportPage:
         """Hook: adjust the item (e.g. add attachments a template injects by script)."""
         return item
+
+    def is_subcolumn_url(self, url: str, response: TextResponse) -> bool:
+        """Hook: whether ``url`` can be a sub-column of the column ``response`` belongs to.
+
+        Path-based portals (link lists, TRS, UCAP) nest sub-columns as folders, so the URL
+        must be a column page below the folder the walk started in: a link back up the tree
+        or across to another column is never walked. Hanweb overrides this (``/col/colN/``).
+        """
+        root = _meta(response).get(META_ROOT) or folder(response.url)
+        return is_below(url, root)
 
     # --- Shared pieces -------------------------------------------------------------------------
 
@@ -226,8 +285,18 @@ class AnnualReportSpider(scrapy.Spider):
             crawler.stats.inc_value(key, count)
 
     def allows(self, url: str) -> bool:
-        """Whether ``url`` is inside ``allowed_domains`` (everything is when none are set)."""
-        return not self.allowed_domains or url_is_from_any_domain(url, self.allowed_domains)
+        """Whether ``url`` is inside ``allowed_domains`` (everything is when none are set).
+
+        Hosts are compared without the port, as Scrapy's OffsiteMiddleware does
+        (``180.76.149.248:88`` is inside ``180.76.149.248``).
+        """
+        if not self.allowed_domains:
+            return True
+        host = (urlsplit(url).hostname or "").lower()
+        return bool(host) and any(
+            host == domain or host.endswith(f".{domain}")
+            for domain in (domain.lower() for domain in self.allowed_domains)
+        )
 
     def blocked(self, response: Response) -> bool:
         """Log and count an anti-bot answer; callbacks return at once when this is True."""
@@ -237,13 +306,58 @@ class AnnualReportSpider(scrapy.Spider):
         self._inc(STAT_BLOCKED)
         return True
 
+    def walk_meta(self, response: Response, **changes: Any) -> dict[str, Any]:
+        """The walk's state (:data:`CARRIED_META`) handed from a page to the pages it leads to."""
+        meta = {key: value for key, value in _meta(response).items() if key in CARRIED_META}
+        meta.update(changes)
+        return meta
+
+    def subcolumn_requests(self, response: TextResponse) -> Iterator[scrapy.Request]:
+        """Requests for the sub-columns a column page links to (years, townships, the 年报
+        column of a township), up to ``subcolumn_depth`` below the first column.
+
+        A link is a sub-column when its text names a year, a township or a 年报 column (or
+        matches ``subcolumn_text_re``), it is not in a breadcrumb, and the family accepts its
+        URL (:meth:`is_subcolumn_url`). A yearly sub-column passes its year down.
+        """
+        meta = _meta(response)
+        depth = meta.get(META_DEPTH, 0)
+        if depth >= self.subcolumn_depth:
+            return
+        for link in response.css("a[href]"):
+            href = link.attrib["href"].strip()
+            if not href or href.lower().startswith(("javascript:", "mailto:", "#")):
+                continue
+            text = _squash(link.attrib.get("title")) or _squash(
+                " ".join(link.css("::text").getall())
+            )
+            year = column_year(text)
+            extra = self.subcolumn_text_re is not None and self.subcolumn_text_re.search(text)
+            if not (
+                year or extra or names_nianbao_column(text) or TOWNSHIP_COLUMN_TEXT.match(text)
+            ):
+                continue
+            url = urldefrag(response.urljoin(href)).url
+            if url == response.url or not self.allows(url):
+                continue
+            if not self.is_subcolumn_url(url, response) or _in_breadcrumb(link):
+                continue
+            self.inc_stat("subcolumns")
+            changes: dict[str, Any] = {META_DEPTH: depth + 1}
+            if year:
+                changes[META_YEAR] = year
+            yield scrapy.Request(url, callback=self.parse, meta=self.walk_meta(response, **changes))
+
     def report_links(
-        self, links: Iterable[tuple[str, str, str | None]]
+        self,
+        links: Iterable[tuple[str, str, str | None]],
+        meta: dict[str, Any] | None = None,
     ) -> Iterator[scrapy.Request]:
         """Requests for the (title, absolute url, list date) links that name a report.
 
         Each report URL is requested once per call; links that are not reports, that a hook
-        vetoes or that leave ``allowed_domains`` are counted and skipped.
+        vetoes or that leave ``allowed_domains`` are counted and skipped. ``meta`` (the walk's
+        state, see :meth:`walk_meta`) goes along to the report page.
         """
         seen: set[str] = set()
         for title, url, date in links:
@@ -258,7 +372,10 @@ class AnnualReportSpider(scrapy.Spider):
                 continue
             seen.add(url)
             yield scrapy.Request(
-                url, callback=self.parse_report, cb_kwargs={"title": title, "published": date}
+                url,
+                callback=self.parse_report,
+                cb_kwargs={"title": title, "published": date},
+                meta=dict(meta or {}),
             )
 
     def parse_report(
@@ -288,6 +405,10 @@ class AnnualReportSpider(scrapy.Spider):
             date = published or url_date(response.url)
             attachments = [response.url]
         authority, year = self.title_facts(page_title)
+        if year is None and isinstance(response, TextResponse):
+            year = period_year(" ".join(_body_text(response)))
+        if year is None:
+            year = _meta(response).get(META_YEAR)
         return ReportPage(
             spider=self.name,
             portal=self.portal,
@@ -311,7 +432,9 @@ class AnnualReportSpider(scrapy.Spider):
         candidates = [
             _squash(response.css('meta[name="ArticleTitle"]::attr(content)').get()),
             *(_squash(" ".join(h1.css("::text").getall())) for h1 in response.css("h1")),
-            re.split(r"\s*[-_|｜—–－]\s*", title_tag)[0],
+            # Every part: the site name may come last (…报告_泸定县人民政府) or first, as on
+            # flip-book pages (Page 8 - 威海市文登区信访局2022年…报告).
+            *re.split(r"\s*[-_|｜—–－]\s*", title_tag),
             title_tag,
             _squash(list_title),
         ]
@@ -324,6 +447,26 @@ class AnnualReportSpider(scrapy.Spider):
         meta = response.css('meta[name="PubDate"]::attr(content)').get()
         if iso_date(meta):
             return meta
-        text = " ".join(response.xpath("//body//text()[not(ancestor::script)]").getall())
-        match = _PAGE_DATE.search(text)
+        match = _PAGE_DATE.search(" ".join(_body_text(response)))
         return match.group(1) if match else None
+
+
+def _body_text(response: TextResponse) -> list[str]:
+    return response.xpath("//body//text()[not(ancestor::script or ancestor::style)]").getall()
+
+
+def _meta(response: Response) -> dict[str, Any]:
+    """``response.meta``, or nothing for a response built without a request (tests, tools)."""
+    try:
+        return response.meta
+    except AttributeError:
+        return {}
+
+
+def _in_breadcrumb(link: Selector) -> bool:
+    """Whether an anchor sits in a breadcrumb (当前位置 …), which links back up the tree."""
+    for node in link.xpath("ancestor-or-self::*[@class or @id]"):
+        marks = f"{node.attrib.get('class', '')} {node.attrib.get('id', '')}"
+        if "CurrChnlCls" in marks or BREADCRUMB.search(marks):
+            return True
+    return False

@@ -30,6 +30,8 @@ from scrapy.http import Response, TextResponse
 
 from nianbao.crawler.spiders.base.annual_report import AnnualReportSpider, iso_date
 
+#: ``/col/col33718/index.html`` (also ``/col/col33718/`` and Zhejiang's ``/col/col1229…/``).
+_COLUMN_URL = re.compile(r"/col/col(\d+)/")
 _RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S)
 _NEXTGROUP = re.compile(r"<nextgroup>\s*<!\[CDATA\[(.*?)\]\]>\s*</nextgroup>", re.S)
 _TOTAL_RECORD = re.compile(
@@ -72,8 +74,11 @@ class HanwebSpider(AnnualReportSpider):
         ``per_page`` (15) and ``records_per_call`` (45, three display pages per POST).
         ``list_page_limit``: at most this many dataproxy calls per column.
         ``article_body_css``: ``#zoom`` (inspection only; PORTALS.md rates it M).
+    Sub-columns (a column per year or per township, linked from the column page) are walked
+    as columns of their own.
     Hooks: ``keep_link(title, url)``, ``post_process(item, response)``,
-    ``jpage_params(response)`` (the unitid/columnid/webid/… a column page pages with).
+    ``jpage_params(response)`` (the unitid/columnid/webid/… a column page pages with),
+    ``is_subcolumn_url(url, response)``.
     """
 
     family: ClassVar[str] = "hanweb"
@@ -91,7 +96,8 @@ class HanwebSpider(AnnualReportSpider):
         if self.blocked(response) or not isinstance(response, TextResponse):
             return
         self.inc_stat("list_pages")
-        yield from self.report_links(self.record_links(response))
+        yield from self.report_links(self.record_links(response), self.walk_meta(response))
+        yield from self.subcolumn_requests(response)
         params = self.jpage_params(response)
         if not params.get("unitid") or not params.get("columnid"):
             self.logger.warning("No Hanweb datastore parameters on %s", response.url)
@@ -139,14 +145,25 @@ class HanwebSpider(AnnualReportSpider):
         total = int(params["totalRecord"]) if params.get("totalRecord") else None
         size = self.per_page if paging == "get" else self.records_per_call
         calls = math.ceil(total / size) if total is not None else 1
+        walk = self.walk_meta(response)
         for call in range(1, min(calls, self.list_page_limit) + 1):
-            yield self.dataproxy_request(endpoint, params, paging, call, follow=total is None)
+            yield self.dataproxy_request(
+                endpoint, params, paging, call, follow=total is None, walk=walk
+            )
 
     def dataproxy_request(
-        self, endpoint: str, params: dict[str, str], paging: str, call: int, *, follow: bool
+        self,
+        endpoint: str,
+        params: dict[str, str],
+        paging: str,
+        call: int,
+        *,
+        follow: bool,
+        walk: dict[str, Any] | None = None,
     ) -> scrapy.Request:
         """Call number ``call`` (1-based) of a column, as GET ``page=`` or POST records."""
         meta: dict[str, Any] = {
+            **(walk or {}),
             "hanweb": {"endpoint": endpoint, "params": params, "paging": paging, "call": call},
             "hanweb_follow": follow,
         }
@@ -171,6 +188,18 @@ class HanwebSpider(AnnualReportSpider):
             f"{endpoint}?{query}", formdata=ordered, callback=self.parse_dataproxy, meta=meta
         )
 
+    def is_subcolumn_url(self, url: str, response: TextResponse) -> bool:
+        """Hanweb column ids are not nested: a sub-column is any other ``/col/colN/`` page of
+        the same site (years and townships are columns of their own)."""
+        target, here = urlsplit(url), urlsplit(response.url)
+        column = _COLUMN_URL.search(target.path)
+        current = _COLUMN_URL.search(here.path)
+        return (
+            column is not None
+            and target.netloc == here.netloc
+            and (current is None or column.group(1) != current.group(1))
+        )
+
     # --- dataproxy answers -------------------------------------------------------------------
 
     def parse_dataproxy(self, response: Response) -> Iterator[scrapy.Request]:
@@ -179,7 +208,8 @@ class HanwebSpider(AnnualReportSpider):
             return
         self.inc_stat("list_pages")
         links = list(self.record_links(response))
-        yield from self.report_links(links)
+        walk = self.walk_meta(response)
+        yield from self.report_links(links, walk)
         state = response.meta.get("hanweb")
         if not state or not response.meta.get("hanweb_follow") or not links:
             return
@@ -190,7 +220,7 @@ class HanwebSpider(AnnualReportSpider):
         if call > self.list_page_limit:
             return
         yield self.dataproxy_request(
-            state["endpoint"], state["params"], state["paging"], call, follow=True
+            state["endpoint"], state["params"], state["paging"], call, follow=True, walk=walk
         )
 
     def record_links(self, response: TextResponse) -> Iterator[tuple[str, str, str | None]]:

@@ -43,7 +43,10 @@ class LinkListSpider(AnnualReportSpider):
         ``list_page_limit``: stop following pager links after this many list pages per column.
         ``article_body_css``: where the report body sits on an article page. Not used to parse
             (the pipelines do); written down for whoever inspects the portal next.
-    Hooks: ``keep_link(title, url)``, ``post_process(item, response)``, ``next_page_urls``.
+    Sub-columns (years, townships) are walked as columns of their own (see
+    :meth:`AnnualReportSpider.subcolumn_requests`).
+    Hooks: ``keep_link(title, url)``, ``post_process(item, response)``, ``next_page_urls``,
+    ``is_subcolumn_url``.
     """
 
     family: ClassVar[str] = "link_list"
@@ -53,18 +56,20 @@ class LinkListSpider(AnnualReportSpider):
     article_body_css: ClassVar[str] = ""
 
     def parse(self, response: Response) -> Iterator[scrapy.Request]:
-        """A list page: report links, then the other pages of the column."""
+        """A list page: report links, its sub-columns, then the other pages of the column."""
         if self.blocked(response) or not isinstance(response, TextResponse):
             return
         self.inc_stat("list_pages")
-        yield from self.report_links(self.list_links(response))
+        yield from self.report_links(self.list_links(response), self.walk_meta(response))
+        yield from self.subcolumn_requests(response)
         page = response.meta.get("list_page", 1)
         if page >= self.list_page_limit:
             self.logger.warning("list_page_limit %d reached at %s", page, response.url)
             return
         for url in self.next_page_urls(response):
             if self.allows(url):
-                yield scrapy.Request(url, callback=self.parse, meta={"list_page": page + 1})
+                meta = self.walk_meta(response, list_page=page + 1)
+                yield scrapy.Request(url, callback=self.parse, meta=meta)
 
     def list_links(self, response: TextResponse) -> Iterator[tuple[str, str, str | None]]:
         """(title, absolute URL, date printed beside the link) for each list link."""
