@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import socket
 import uuid
 from collections.abc import Callable, Iterator
@@ -55,6 +56,16 @@ def require_service(name: str, host: str, port: int, timeout: float = 2.0) -> No
         socket.create_connection((host, port), timeout=timeout).close()
     except OSError as exc:
         service_unavailable(f"{name} at {host}:{port} unreachable: {exc}")
+
+
+def require_program(*names: str) -> str:
+    """The path of the first of ``names`` on PATH (a browser, a converter); else skip (or fail
+    under CI, whose .ci/run installs what the tests need)."""
+    for name in names:
+        found = shutil.which(name)
+        if found:
+            return found
+    service_unavailable(f"none of {', '.join(names)} is installed")
 
 
 def _libpq(url: URL) -> str:

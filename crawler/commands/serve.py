@@ -1,0 +1,84 @@
+"""``nianbao serve``: browse the database in Datasette, with titles, facets, queries and a chart.
+
+A SQLite database is served as it is (read-only); a PostgreSQL one is first copied into a SQLite
+file (``--snapshot``), since Datasette reads SQLite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+from .database import add_db_argument, database_url, open_database
+
+COMMAND = "serve"
+ORDER = 55
+HELP = "browse the database in Datasette (facets, canned queries, charts)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_db_argument(parser)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8001)
+    parser.add_argument(
+        "--snapshot", type=Path, help="SQLite copy of a PostgreSQL database (default: a temp file)"
+    )
+    parser.add_argument(
+        "--metadata-out", type=Path, help="write the Datasette metadata JSON here and exit"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from sqlalchemy.engine import make_url
+
+    from nianbao.pipelines.db.browse import copy_to_sqlite, metadata
+
+    url = make_url(database_url(args))
+    workdir = Path(tempfile.mkdtemp(prefix="nianbao-serve-"))
+    if url.get_backend_name() == "sqlite":
+        if not url.database or url.database == ":memory:":
+            print("nianbao serve: needs a SQLite file or a PostgreSQL URL", file=sys.stderr)
+            return 2
+        with open_database(args):  # bring the schema (and its views) to head
+            pass
+        path = Path(url.database)
+    else:
+        path = args.snapshot or workdir / "nianbao.db"
+        with open_database(args) as engine:
+            copy_to_sqlite(engine, path)
+        print(f"nianbao serve: copied {url.render_as_string()} into {path}", file=sys.stderr)
+    meta = metadata(path.stem)
+    if args.metadata_out:
+        args.metadata_out.write_text(json.dumps(meta, ensure_ascii=False, indent=2), "utf-8")
+        return 0
+    meta_path = workdir / "metadata.json"
+    meta_path.write_text(json.dumps(meta, ensure_ascii=False), "utf-8")
+    try:
+        from datasette.cli import cli
+    except ImportError:
+        print("nianbao serve: needs Datasette: pip install 'nianbao[serve]'", file=sys.stderr)
+        return 2
+    argv = [
+        "serve",
+        str(path),
+        "--metadata",
+        str(meta_path),
+        "--host",
+        args.host,
+        "--port",
+        str(args.port),
+        "--setting",
+        "truncate_cells_html",
+        "300",
+        "--setting",
+        "sql_time_limit_ms",
+        "10000",
+        "--setting",
+        "facet_time_limit_ms",
+        "1000",
+    ]
+    cli.main(argv, prog_name="nianbao serve", standalone_mode=True)
+    return 0

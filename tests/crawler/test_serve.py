@@ -1,0 +1,158 @@
+"""``nianbao serve`` in a real headless Chromium: the canned queries show the stored reports and
+datasette-vega draws its chart. Runs on SQLite and on PostgreSQL (served from a SQLite copy).
+
+Chromium is a Debian package (.ci/run installs it); without it the test skips here and fails
+under CI. The stored reports are the 泸定县 2024 seed report and the all-zero table 三 of seeds
+000 (渔洋镇 2024) and 001 (邙岭镇 2020).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from conftest import require_program
+
+from nianbao.parsers.model import Report
+from nianbao.pipelines.db import make_engine, session_factory, upgrade
+from nianbao.pipelines.db.browse import CHART_FRAGMENT, QUERIES, metadata
+from nianbao.pipelines.db.repository import save_report
+
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def served(
+    db_url: str,
+    tmp_path: Path,
+    luding_report: Callable[..., Report],
+    zero_t3_report: Callable[[str, int, str], Report],
+) -> Iterator[str]:
+    """Base URL of the database of ``db_url`` (with three reports) served by ``nianbao serve``."""
+    pytest.importorskip("datasette", reason="nianbao serve needs the serve extra")
+    if db_url.startswith("sqlite"):
+        db_url = f"sqlite:///{tmp_path / 'nianbao.db'}"
+    engine = make_engine(db_url)
+    upgrade(engine)
+    with session_factory(engine)() as session:
+        # Table 四 read with its padding cell taken as a value: three T4_GROUP_TOTAL failures.
+        report = luding_report(t4_padding_misread=True)
+        save_report(session, report, spider="sichuan_luding", portal="泸定县人民政府")
+        for name, year, variant in (
+            ("渔洋镇人民政府", 2024, "t3_2021"),
+            ("邙岭镇人民政府", 2020, "t3_2019"),
+        ):
+            save_report(session, zero_t3_report(name, year, variant), spider="x", portal=None)
+    engine.dispose()
+    port = _free_port()
+    command = [sys.executable, "-m", "nianbao.crawler", "serve", "--db", db_url]
+    command += ["--port", str(port), "--snapshot", str(tmp_path / "nianbao.db")]
+    server = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    output = server.stdout.read().decode() if server.stdout else ""
+                    pytest.fail(f"nianbao serve did not start: {output[-3000:]}")
+                time.sleep(0.2)
+        yield f"http://127.0.0.1:{port}/nianbao"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def dom(chromium: str, url: str, profile: Path) -> str:
+    """The page's DOM after its scripts ran, as Chromium renders it."""
+    result = subprocess.run(
+        [
+            chromium,
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={profile}",
+            "--virtual-time-budget=15000",
+            "--dump-dom",
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result.stdout
+
+
+def test_browse_reports_and_chart_in_headless_chromium(served: str, tmp_path: Path) -> None:
+    chromium = require_program("chromium", "chromium-browser")
+    profile = tmp_path / "chromium-profile"
+
+    page = dom(chromium, f"{served}/applications_per_township_by_year", profile)
+    assert "Applications received per township by year" in page
+    assert "各乡镇（街道）每年收到的依申请公开申请" in page
+    rows = page.split('<table class="rows-and-columns">', 1)[1]
+    assert "渔洋镇人民政府" in rows and "邙岭镇人民政府" in rows
+    assert "泸定县人民政府" not in rows  # a county, not a township
+    assert "2020" in rows and "2024" in rows
+
+    chart = dom(chromium, f"{served}/applications_by_year{CHART_FRAGMENT}", profile)
+    # datasette-vega compiled the chart from the query's JSON and drew it into a canvas.
+    assert 'class="vega-embed' in chart
+    assert "<canvas" in chart.split('class="vega-embed', 1)[1]
+
+    wide = dom(chromium, f"{served}/report_wide", profile)
+    assert "报告宽表（表三、表四总计）" in wide
+    for facet in ("report_year", "level", "province"):
+        assert f'data-column="{facet}"' in wide
+    assert "泸定县人民政府" in wide and "513322" in wide
+
+    broken = dom(chromium, f"{served}/balance_rule_broken", profile)
+    assert "Reports that break the balance rule" in broken
+    assert "泸定县人民政府" not in broken  # table 三 balances in every stored report
+
+    failures = dom(chromium, f"{served}/rule_failures", profile)
+    table = failures.split('<table class="rows-and-columns">', 1)[1].split("</table>", 1)[0]
+    cells = [c.split(">", 1)[1].split("<", 1)[0].strip() for c in table.split("<td")[1:]]
+    assert cells[:3] == ["T4_GROUP_TOTAL", "1", "3"]
+
+
+def test_metadata_names_every_view_and_query() -> None:
+    meta = metadata("nianbao")
+    database = meta["databases"]["nianbao"]
+    assert set(QUERIES) <= set(database["queries"])
+    link = database["queries"]["applications_by_year"]["description_html"]
+    assert f'href="/nianbao/applications_by_year{CHART_FRAGMENT}"' in link
+    wide = database["tables"]["report_wide"]
+    assert wide["facets"] == ["report_year", "level", "province"]
+    assert wide["columns"]["t3_new_requests"].startswith("表三 本年新收")
+    assert "new requests" in wide["columns"]["t3_new_requests"]
+    json.dumps(meta, ensure_ascii=False)  # what nianbao serve hands Datasette
