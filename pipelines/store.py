@@ -4,8 +4,11 @@ Settings: ``NIANBAO_DATABASE_URL`` (SQLAlchemy URL; SQLite file or ``postgresql+
 The schema is brought up to date when the spider opens, so a crawl against a new or older
 database just works.
 
-Stats: ``nianbao/store/new``, ``/updated``, ``/unchanged`` (one per stored report),
-``/kept_stored`` (the page read worse than the stored report, which is kept and warned about),
+Stats: ``nianbao/store/new``, ``/updated`` (a new revision), ``/unchanged`` (one per stored
+report), ``/kept_stored`` (the page read worse than the stored report, which is kept; the worse
+reading is kept beside it as a ``rejected`` revision), ``/conflict`` (the page was stored under
+another authority/year before, or another page claims this report with a reading that is not
+better: kept as a ``conflict`` revision, logged as a warning),
 ``/unkeyed`` (dropped: no authority or report year), ``/no_report`` (dropped: nothing parsed)
 and ``/error`` (the database refused the save; nothing stored for that report changed).
 
@@ -54,6 +57,23 @@ def _fill_from_item(report: Report, item: Any) -> None:
 
 
 logger = logging.getLogger(__name__)
+
+
+def parsed_from(report: Report, item: Any) -> str:
+    """``page`` or ``attachment``: which input the report's tables were read from.
+
+    The attachment stage says so with a ``tables_from_attachment`` warning when an attachment's
+    reading won; a spider may also set ``item["parsed_from"]``; a report linked straight to its
+    file has no page at all.
+    """
+    explicit = item.get("parsed_from")
+    if explicit in ("page", "attachment"):
+        return str(explicit)
+    if any(warning.code == "tables_from_attachment" for warning in report.warnings):
+        return "attachment"
+    if not item.get("html") and report.source_url in (item.get("attachments") or []):
+        return "attachment"
+    return "page"
 
 
 class StorePipeline:
@@ -112,7 +132,11 @@ class StorePipeline:
         try:
             with self.sessions() as session:
                 outcome = save_report(
-                    session, report, spider=self._spider_name(item), portal=item.get("portal")
+                    session,
+                    report,
+                    spider=self._spider_name(item),
+                    portal=item.get("portal"),
+                    parsed_from=parsed_from(report, item),
                 )
         except UnkeyedReport as exc:
             self._inc("unkeyed")
@@ -127,6 +151,14 @@ class StorePipeline:
         if outcome == "kept_stored":
             logger.warning(
                 "%s %s: %s reads fewer table cells than the stored report; stored one kept",
+                report.authority,
+                report.report_year,
+                item.get("source_url"),
+            )
+        elif outcome == "conflict":
+            logger.warning(
+                "%s %s: %s conflicts with a stored report; kept as a conflict revision "
+                "(nianbao revisions shows it)",
                 report.authority,
                 report.report_year,
                 item.get("source_url"),

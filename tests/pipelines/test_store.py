@@ -176,3 +176,34 @@ def test_scrapy_accepts_the_pipeline_without_deprecation_warnings(db_url: str) -
         warnings.simplefilter("error", ScrapyDeprecationWarning)
         manager = ItemPipelineManager.from_crawler(crawler)
     assert [type(mw) for mw in manager.middlewares] == [StorePipeline]
+
+
+def test_which_input_the_report_was_read_from(
+    pipeline: StorePipeline, db_url: str, luding_report: Callable[..., Report]
+) -> None:
+    pipeline.process_item(page(luding_report(), html="<html>…</html>"))
+    assert stored_rows(db_url, "SELECT parsed_from FROM report") == [("page",)]
+    from_file = luding_report(t4_padding_misread=True)
+    from_file.warn("tables_from_attachment", "tables read from http://www.luding.gov.cn/a.pdf")
+    assert pipeline.process_item(page(from_file))["stored"] == "updated"
+    assert stored_rows(db_url, "SELECT parsed_from FROM report") == [("attachment",)]
+
+
+def test_a_page_that_now_names_another_year_is_a_counted_conflict(
+    crawler: Crawler,
+    pipeline: StorePipeline,
+    db_url: str,
+    luding_report: Callable[..., Report],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    pipeline.process_item(page(luding_report()))
+    broken = luding_report()
+    broken.report_year = 2023
+    assert pipeline.process_item(page(broken, report_year=2023))["stored"] == "conflict"
+    assert stats(crawler) == {"new": 1, "conflict": 1}
+    assert "conflicts with a stored report" in caplog.text
+    assert stored_rows(db_url, "SELECT report_year, revision FROM report") == [(2024, 1)]
+    assert stored_rows(db_url, "SELECT status FROM report_revision ORDER BY number") == [
+        ("current",),
+        ("conflict",),
+    ]
