@@ -107,3 +107,66 @@ FEED_EXPORT_ENCODING = "utf-8"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 LOG_LEVEL = os.environ.get("NIANBAO_LOG_LEVEL", "INFO")
+
+# --- Nightly operation (README "Nightly operation" and "Scale-out") -------------------------
+ADDONS = {"nianbao.crawler.addon.NightlyAddon": 100}
+#: Skip report pages the database holds unchanged: conditional requests with the validators
+#: stored when the report was saved, no re-parse of an identical body (off when replaying).
+NIANBAO_INCREMENTAL = os.environ.get("NIANBAO_INCREMENTAL", "1") not in ("0", "false")
+#: List pages are cached with their validators and revalidated every night (If-None-Match /
+#: If-Modified-Since); report pages are left to the seen-set above.
+HTTPCACHE_ENABLED = True
+HTTPCACHE_POLICY = "nianbao.crawler.httpcache.RevalidatingPolicy"
+#: Relative paths are inside the project data folder (.scrapy/).
+HTTPCACHE_DIR = os.environ.get("NIANBAO_CACHE_DIR", "httpcache")
+HTTPCACHE_GZIP = True
+#: Per-spider job directories (<dir>/<spider>): a crawl stopped by SIGTERM/Ctrl-C resumes;
+#: "" turns pause/resume off. Relative paths are inside .scrapy/.
+NIANBAO_JOBS_DIR = os.environ.get("NIANBAO_JOBS_DIR", "jobs")
+#: List and report pages above this size are cancelled (attachments: DOWNLOAD_MAXSIZE).
+NIANBAO_PAGE_MAXSIZE = 16 * 1024 * 1024
+#: Failed attempts in a row after which a host is left alone for the night (0: never).
+NIANBAO_HOST_FAILURE_LIMIT = 30
+#: Progress display: auto (live line on a terminal, else log lines), live, log or off.
+NIANBAO_PROGRESS = os.environ.get("NIANBAO_PROGRESS", "auto")
+#: Seconds between progress log lines when not on a terminal.
+NIANBAO_PROGRESS_INTERVAL = 60.0
+#: File locked by `nianbao crawl --lock` so that two nightly runs never overlap.
+NIANBAO_LOCK_FILE = os.environ.get("NIANBAO_LOCK_FILE", ".scrapy/nianbao-crawl.lock")
+#: Flags: a spider's error rate is flagged when above this, and above twice its usual rate.
+NIANBAO_ERROR_RATE_THRESHOLD = 0.2
+#: Where flags are sent at the end of a run: a URL that receives a JSON POST, and/or e-mail
+#: addresses (comma-separated) sent through NIANBAO_SMTP_URL (smtp://user:pass@host:port).
+NIANBAO_ALERT_WEBHOOK = os.environ.get("NIANBAO_ALERT_WEBHOOK", "")
+NIANBAO_ALERT_EMAIL = os.environ.get("NIANBAO_ALERT_EMAIL", "")
+NIANBAO_SMTP_URL = os.environ.get("NIANBAO_SMTP_URL", "smtp://localhost:25")
+NIANBAO_ALERT_FROM = os.environ.get("NIANBAO_ALERT_FROM", "nianbao@localhost")
+#: Scale-out: a Redis URL turns on the shared scrapy-redis scheduler and duplicate filter.
+NIANBAO_REDIS_URL = os.environ.get("NIANBAO_REDIS_URL", "")
+#: Workers with the same run id share one queue (default: today's UTC date).
+NIANBAO_RUN_ID = os.environ.get("NIANBAO_RUN_ID", "")
+#: Seconds an idle worker waits for the other workers' new requests before it closes.
+NIANBAO_REDIS_IDLE_WAIT = 30.0
+#: Seconds a night's Redis keys live after its last worker closed.
+NIANBAO_REDIS_TTL = 3 * 24 * 3600
+
+DOWNLOADER_MIDDLEWARES |= {
+    # Next to the downloader: sees every attempt before retries and the cache act on it.
+    "nianbao.crawler.middlewares.faults.FaultMiddleware": 950,
+    # Conditional report requests; before the HTTP cache (900) on the way out.
+    "nianbao.crawler.middlewares.incremental.IncrementalMiddleware": 890,
+    # After decompression (590) on the way in.
+    "nianbao.crawler.middlewares.encoding.ChineseEncodingMiddleware": 585,
+}
+SPIDER_MIDDLEWARES = {"nianbao.crawler.middlewares.lists.ListPageMiddleware": 950}
+EXTENSIONS = {
+    # After Scrapy's SpiderState (0), which writes into the job directory on close.
+    "nianbao.crawler.extensions.jobdir.JobDirGuard": 10,
+    "nianbao.crawler.extensions.progress.Progress": 500,
+    "nianbao.crawler.extensions.redis_idle.RedisWorkers": 500,
+    "nianbao.crawler.extensions.monitor.RunMonitor": 600,
+}
+ITEM_PIPELINES |= {"nianbao.pipelines.seen.SeenPipeline": 950}
+#: Id of the crawl_run row a spider's figures are recorded under (set by `nianbao crawl`;
+#: 0 = a plain `scrapy crawl`, which records a run of its own).
+NIANBAO_RUN_RECORD = 0

@@ -8,9 +8,13 @@ import sys
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.spiderloader import SpiderLoader
 
+from nianbao.crawler.extensions.progress import MODES as PROGRESS_MODES
+from nianbao.crawler.lock import EXIT_LOCKED, AlreadyRunning, run_lock
 from nianbao.crawler.middlewares.cassette import RECORD_MODES, STAT_MISS
+from nianbao.crawler.notify import notify
 
 from .output import print_table
+from .runreport import close_run, open_run, print_run_report, run_status
 from .settings import build_settings
 
 COMMAND = "crawl"
@@ -50,6 +54,35 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="override a Scrapy setting",
     )
     parser.add_argument("--loglevel", "-L", help="log level (default INFO)")
+    nightly = parser.add_argument_group("nightly operation")
+    nightly.add_argument(
+        "--lock",
+        nargs="?",
+        const="",
+        metavar="FILE",
+        help="refuse to start (exit 75) while another run holds this lock "
+        "(default file: NIANBAO_LOCK_FILE)",
+    )
+    nightly.add_argument(
+        "--full",
+        action="store_true",
+        help="fetch and parse every report page again, ignoring the seen-set "
+        "(after a parser upgrade)",
+    )
+    nightly.add_argument(
+        "--no-resume",
+        action="store_true",
+        help="no job directory: a stopped crawl starts over instead of resuming",
+    )
+    nightly.add_argument(
+        "--redis",
+        metavar="URL",
+        help="be one worker on a shared scrapy-redis queue (redis://host:6379/0)",
+    )
+    nightly.add_argument("--run-id", help="the night the --redis workers share (default: UTC date)")
+    nightly.add_argument(
+        "--progress", choices=PROGRESS_MODES, help="progress display (default auto)"
+    )
 
 
 def _pairs(values: list[str], what: str) -> dict[str, str]:
@@ -80,6 +113,19 @@ def select_spiders(loader: SpiderLoader, names: list[str], everything: bool) -> 
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.lock is None:
+        return crawl(args)
+    settings = build_settings()
+    path = args.lock or settings.get("NIANBAO_LOCK_FILE")
+    try:
+        with run_lock(path):
+            return crawl(args)
+    except AlreadyRunning as exc:
+        print(f"nianbao crawl: {exc}; not starting a second run", file=sys.stderr)
+        return EXIT_LOCKED
+
+
+def crawl(args: argparse.Namespace) -> int:
     settings = build_settings(
         db=args.db,
         replay=args.replay,
@@ -87,11 +133,20 @@ def run(args: argparse.Namespace) -> int:
         cassette_dir=args.cassette_dir,
         strict=args.strict,
         log_level=args.loglevel,
+        full=args.full,
+        jobs_dir="" if args.no_resume else None,
+        redis=args.redis,
+        run_id=args.run_id,
+        progress=args.progress,
         extra=_pairs(args.set, "-s"),
     )
     loader = SpiderLoader.from_settings(settings)
     names = select_spiders(loader, args.spiders, args.all)
     spider_args = _pairs(args.spider_args, "-a")
+    database_url = settings.get("NIANBAO_DATABASE_URL")
+    run_id = open_run(database_url, " ".join(sys.argv)) if database_url else None
+    if run_id is not None:
+        settings.set("NIANBAO_RUN_RECORD", run_id, priority="cmdline")
     process = CrawlerProcess(settings)
     crawlers: list[Crawler] = []
     for name in names:
@@ -99,7 +154,12 @@ def run(args: argparse.Namespace) -> int:
         crawlers.append(crawler)
         process.crawl(crawler, **spider_args)
     process.start()
-    print_summary(settings.get("NIANBAO_DATABASE_URL"), names)
+    print_summary(database_url, names)
+    if run_id is not None:
+        reasons = [(c.stats.get_value("finish_reason") if c.stats else None) for c in crawlers]
+        status = run_status(reasons)
+        flagged = print_run_report(run_id, status, close_run(database_url, run_id, status))
+        notify(settings, run_id, flagged)
     return exit_status(crawlers, replay=args.replay)
 
 

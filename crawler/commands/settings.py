@@ -21,6 +21,11 @@ def build_settings(
     cassette_dir: str | None = None,
     strict: bool = False,
     log_level: str | None = None,
+    full: bool = False,
+    jobs_dir: str | None = None,
+    redis: str | None = None,
+    run_id: str | None = None,
+    progress: str | None = None,
     extra: dict[str, Any] | None = None,
 ) -> Settings:
     """Project settings with the command-line options applied.
@@ -28,6 +33,11 @@ def build_settings(
     ``replay`` serves every request from the spiders' cassettes and nothing from the network
     (record mode ``none``); ``record`` records in the given vcrpy mode. Politeness settings
     stay on when recording against live portals, and are pointless (so off) in replay.
+
+    Nightly options: ``full`` fetches and parses every report page again (the seen-set is not
+    consulted: after a parser upgrade); ``jobs_dir`` is where stopped crawls resume from (""
+    turns resuming off); ``redis`` makes this process one worker on a shared scrapy-redis queue
+    (``run_id`` names the night the workers share); ``progress`` is the display mode.
     """
     if replay and record:
         raise ValueError("--replay and --record exclude each other")
@@ -52,6 +62,16 @@ def build_settings(
         overrides["NIANBAO_STRICT"] = True
     if log_level:
         overrides["LOG_LEVEL"] = log_level
+    if full:
+        overrides["NIANBAO_INCREMENTAL"] = False
+    if jobs_dir is not None:
+        overrides["NIANBAO_JOBS_DIR"] = jobs_dir
+    if redis:
+        overrides["NIANBAO_REDIS_URL"] = redis
+    if run_id:
+        overrides["NIANBAO_RUN_ID"] = run_id
+    if progress:
+        overrides["NIANBAO_PROGRESS"] = progress
     overrides.update(extra or {})
     settings.setdict(overrides, priority="cmdline")
     return settings

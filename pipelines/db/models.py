@@ -240,3 +240,8 @@ class ReportRevisionRow(Base):
     #: Why this revision exists or was not made current (``republished``, ``reparsed``, …).
     note: Mapped[str] = mapped_column(Text, default="")
     snapshot: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+# The nightly tables (seen-set, run records) live in their own module on the same Base; importing
+# it here puts them in Base.metadata wherever the schema is compared or created.
+from . import nightly as _nightly  # noqa: E402, F401

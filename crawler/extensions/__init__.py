@@ -1,0 +1,1 @@
+"""Scrapy extensions of nightly operation: job directories, progress, monitoring, scale-out."""

@@ -1,0 +1,140 @@
+"""Every fault a portal throws: the run finishes, the fault is counted in the run record,
+nothing stored is lost or overwritten by a worse reading, and the next night retries.
+
+The portal is :class:`nianbao.crawler.testing.portal.SimulatedPortal` on 127.0.0.1 serving the
+project's 19 real reports; faults are injected per page for a number of requests.
+"""
+
+from __future__ import annotations
+
+from nightcrawl import Nights
+
+from nianbao.crawler.testing.portal import Fault, SimulatedPortal
+
+
+def _path(portal: SimulatedPortal, authority: str) -> str:
+    index = next(i for i, r in enumerate(portal.reports) if r.authority == authority)
+    return portal.report_path(index)
+
+
+#: Night one: (authority whose page fails, fault). 渔洋镇 fails twice, then answers.
+FIRST_NIGHT = [
+    ("渔洋镇", Fault("status", "", times=2, status=503)),
+    ("邙岭镇人民政府", Fault("status", "", status=500)),
+    ("凉州区四坝镇人民政府", Fault("timeout", "", delay=4)),
+    ("劳动镇", Fault("reset", "")),
+    ("佳县螅镇人民政府", Fault("truncate", "")),
+    ("重庆市九龙坡区二郎街道办事处", Fault("status", "", status=412)),
+    ("耒阳市马水镇人民政府", Fault("status", "", status=403)),
+    ("迁安市大五里镇人民政府", Fault("redirect_loop", "")),
+    ("抚松县东岗镇人民政府", Fault("gigantic", "")),
+    ("威海市文登区信访局", Fault("challenge", "")),
+    ("泸定县人民政府", Fault("gbk", "")),
+]
+#: Reports that cannot be stored on night one (every fault above but the burst and GBK).
+UNREACHABLE = 9
+
+
+def test_faults_survived_counted_and_retried(nights: Nights) -> None:
+    portal = nights.portal
+    for authority, fault in FIRST_NIGHT:
+        fault.path = _path(portal, authority)
+        portal.faults.append(fault)
+
+    first = nights.crawl(timeout=400)
+    assert first.returncode == 0, first.stderr[-3000:]
+    run = first.run
+    assert run["finish_reason"] == "finished" and run["status"] == "finished"
+    assert run["new"] == 19 - UNREACHABLE
+    faults = run["faults"]
+    injected = portal.injected()
+    # Every fault the portal injected is in the run record, counted per attempt (a retried
+    # fault counts each time): 4 attempts (RETRY_TIMES 3) where retrying is right.
+    assert injected["status"] == 2 + 4 + 1 + 1  # 503 burst, 500 x4, 412 and 403 (no retry)
+    assert faults["server_error"] == 2 + 4
+    assert faults["timeout"] == injected["timeout"] == 4
+    # Twisted itself resends a request once when a kept-alive connection dies before answering,
+    # so the portal saw more resets than Scrapy's four attempts.
+    assert faults["connection"] == 4 <= injected["reset"]
+    assert faults["truncated"] == injected["truncate"] == 4
+    assert faults["blocked"] == 3  # 412, 403 and the 瑞数 challenge served as a 200
+    assert injected["challenge"] == 1
+    # path -> path?loop=1 -> path: the second redirect closes the loop, and is the one counted.
+    assert faults["redirect_loop"] == 1 and injected["redirect_loop"] == 2
+    assert faults["too_large"] == injected["gigantic"] >= 1
+    assert faults["undeclared_charset"] == injected["gbk"] == 1
+    assert {flag["flag"] for flag in run["flags"]} >= {"blocked"}
+    stored = nights.reports()
+    # The GBK page without a charset was read as Chinese: its tables are all there.
+    _, cells = stored[("泸定县人民政府", 2024)]
+    assert cells == 10 + 25 * 7 + 15
+    # The burst was retried the same night.
+    assert ("渔洋镇人民政府", 2024) in stored
+
+    # Night two, the portal is healthy: what failed is fetched, what was stored is not.
+    portal.faults.clear()
+    before = len(portal.hits)
+    second = nights.crawl()
+    assert second.returncode == 0, second.stderr[-3000:]
+    assert second.run["new"] == UNREACHABLE
+    # 泸定县's page now comes in UTF-8: other bytes, so it is read again, and found unchanged.
+    assert second.run["skipped"] == 19 - UNREACHABLE - 1
+    assert second.run["unchanged"] == 1
+    assert second.run["faults"] == {}
+    assert len(nights.reports()) == 19
+    downloads = [h for h in portal.hits[before:] if h.status == 200 and "/t2025" in h.path]
+    assert len(downloads) == UNREACHABLE + 1
+
+
+def test_faults_on_stored_reports_never_lose_or_worsen_them(nights: Nights) -> None:
+    portal = nights.portal
+    assert nights.crawl().returncode == 0
+    stored = nights.reports()
+    assert len(stored) == 19
+
+    # Every page is republished (new validators), then served broken in every way.
+    for report in portal.reports:
+        report.html = report.html.replace("</body>", "<!-- republished --></body>")
+        report.version = 2
+    broken = {
+        "渔洋镇": Fault("cut", ""),
+        "泸定县人民政府": Fault("cut", ""),
+        "上海市人民政府办公厅": Fault("cut", ""),
+        "沭阳县人民政府": Fault("gbk", ""),
+        "淮安市洪泽区人民政府": Fault("truncate", ""),
+        "邙岭镇人民政府": Fault("status", "", status=502),
+        "沭阳县发展和改革局": Fault("challenge", ""),
+        "劳动镇": Fault("reset", ""),
+    }
+    for authority, fault in broken.items():
+        fault.path = _path(portal, authority)
+        portal.faults.append(fault)
+    portal.faults.append(Fault("empty_list", "/xxgk/nb/index_1.html"))
+
+    night = nights.crawl(timeout=400)
+    assert night.returncode == 0, night.stderr[-3000:]
+    assert night.run["faults"]["empty_list"] == 1
+    assert night.run["kept"] >= 1  # a half page read worse and was not stored over
+    after = nights.reports()
+    assert set(after) == set(stored)  # nothing lost
+    for key, (_, cells) in stored.items():
+        assert after[key][1] >= cells, key  # nothing overwritten by a worse reading
+
+    # A column that suddenly lists nothing: flagged, counted, and the database untouched.
+    portal.faults.clear()
+    portal.empty_lists = True
+    empty = nights.crawl()
+    assert empty.returncode == 0, empty.stderr[-3000:]
+    assert empty.run["faults"] == {"empty_list": 1}
+    assert "zero_reports" in [flag["flag"] for flag in empty.run["flags"]]
+    assert "FLAG simulated_portal: zero_reports" in empty.stdout
+    assert nights.reports() == after
+
+    # The next night the column is back: the pages not read before are read now.
+    portal.empty_lists = False
+    again = nights.crawl()
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert again.run["flags"] == []
+    final = nights.reports()
+    for key, (_, cells) in stored.items():
+        assert final[key][1] >= cells, key
