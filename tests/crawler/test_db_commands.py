@@ -126,3 +126,40 @@ def test_export_csv_jsonl_parquet_with_filters(
     assert {(c["rule_id"], c["status"]) for c in checks} >= {("T3_BALANCE", "pass")}
     new = next(r for r in table if (r["row_key"], r["col_key"]) == ("new_requests", "total"))
     assert new["value"] == Decimal(34)
+
+
+def test_plain_scrapy_crawl_honours_nianbao_db(db_url: str, tmp_path: Path) -> None:
+    """``scrapy crawl`` from the repository root stores into the database NIANBAO_DB names."""
+    import os
+    import subprocess
+    import sys
+
+    from sqlalchemy import text
+
+    if db_url.startswith("sqlite"):
+        db_url = f"sqlite:///{tmp_path / 'from-env.db'}"
+    scrapy = Path(sys.executable).with_name("scrapy")
+    result = subprocess.run(
+        [
+            str(scrapy),
+            "crawl",
+            "sichuan_luding",
+            *("-s", "CASSETTE_ENABLED=True", "-s", "CASSETTE_RECORD_MODE=none"),
+            *("-s", "LOG_LEVEL=WARNING", "-s", f"NIANBAO_WARC_DIR={tmp_path / 'warc'}"),
+        ],
+        cwd=Path(__file__).resolve().parents[2],
+        env={**os.environ, "NIANBAO_DB": db_url, "PYTHONWARNINGS": "ignore"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    engine = make_engine(db_url)
+    with engine.connect() as connection:
+        stored = connection.execute(
+            text("SELECT authority, report_year, t3_new_requests, t4_review_total FROM report_wide")
+        ).all()
+    engine.dispose()
+    # Seed 002: 本年新收 34, 行政复议 总计 6.
+    assert [tuple(row) for row in stored] == [("泸定县人民政府", 2024, 34, 6)]
