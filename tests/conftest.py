@@ -107,6 +107,28 @@ def _reset_postgres(url: str) -> None:
         conn.execute("CREATE SCHEMA public")
 
 
+#: Redis for the scale-out tests (database 15, emptied per test: keep your data elsewhere).
+REDIS_TEST_URL = os.environ.get("NIANBAO_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture
+def redis_url() -> Iterator[str]:
+    """The Redis server's test database, empty; skipped (failed under CI) when unreachable."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(REDIS_TEST_URL)
+    require_service("Redis", parts.hostname or "127.0.0.1", parts.port or 6379)
+    import redis
+
+    server = redis.Redis.from_url(REDIS_TEST_URL)
+    server.flushdb()
+    try:
+        yield REDIS_TEST_URL
+    finally:
+        server.flushdb()
+        server.close()
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """An empty database: a SQLite file (in a not yet existing folder) or PostgreSQL."""

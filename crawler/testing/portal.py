@@ -157,6 +157,8 @@ class SimulatedPortal:
         self.faults: list[Fault] = []
         self.hits: list[Hit] = []
         self.empty_lists = False
+        #: Seconds every report page takes to answer (a slow county server).
+        self.latency = 0.0
         self._lock = threading.Lock()
         self._server: http.server.ThreadingHTTPServer | None = None
 
@@ -294,6 +296,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         kind, page, version = found
         if kind == "list" and self.portal.empty_lists:
             page = _page("政府信息公开年报", '<ul class="list"></ul>')
+        if kind == "report" and self.portal.latency:
+            time.sleep(self.portal.latency)
         fault = self.portal.take_fault(path, kind)
         if fault is not None:
             self._inject(fault, path, page, conditional)
