@@ -76,7 +76,7 @@ def ocr_image(image: Any) -> OcrResult:
     array = np.asarray(image.convert("RGB"))
     gray = np.asarray(image.convert("L"))
     with _run_lock:
-        found, _ = engine()(array)
+        found, _ = engine()(array, use_cls=False)  # scans of tables are upright
     boxes = [_Box.of(points, text, float(score)) for points, text, score in (found or [])]
     boxes = [box for box in boxes if box.text]
     try:
