@@ -1,0 +1,171 @@
+"""Nightly figures for the README: faults injected and survived, reports lost, re-crawl cost.
+
+Runs real ``nianbao crawl`` subprocesses against the simulated portal on 127.0.0.1 (the
+project's 19 real reports, nianbao.crawler.testing.portal) into a fresh SQLite database:
+
+1. a first night with every fault kind injected on some pages,
+2. a healthy night (what failed is retried),
+3. an unchanged night (the re-crawl cost),
+4. a night on which every stored page is republished and then served broken.
+
+    python benchmarks/bench_nightly.py [--shared ../shared]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from nianbao.crawler.testing.portal import Fault, SimulatedPortal, real_reports  # noqa: E402
+
+SETTINGS = {
+    "SPIDER_MODULES": "nianbao.crawler.testing.spiders",
+    "DOWNLOAD_DELAY": "0",
+    "AUTOTHROTTLE_ENABLED": "False",
+    "CONCURRENT_REQUESTS_PER_DOMAIN": "4",
+    "DOWNLOAD_TIMEOUT": "3",
+    "NIANBAO_RETRY_BACKOFF_BASE": "0",
+    "NIANBAO_PAGE_MAXSIZE": str(1024 * 1024),
+    "NIANBAO_PROGRESS": "off",
+    "LOG_LEVEL": "WARNING",
+}
+FIRST_NIGHT = [
+    ("渔洋镇", Fault("status", "", times=2, status=503)),
+    ("邙岭镇人民政府", Fault("status", "", status=500)),
+    ("凉州区四坝镇人民政府", Fault("timeout", "", delay=4)),
+    ("劳动镇", Fault("reset", "")),
+    ("佳县螅镇人民政府", Fault("truncate", "")),
+    ("重庆市九龙坡区二郎街道办事处", Fault("status", "", status=412)),
+    ("耒阳市马水镇人民政府", Fault("status", "", status=403)),
+    ("迁安市大五里镇人民政府", Fault("redirect_loop", "")),
+    ("抚松县东岗镇人民政府", Fault("gigantic", "")),
+    ("威海市文登区信访局", Fault("challenge", "")),
+    ("泸定县人民政府", Fault("gbk", "")),
+]
+BROKEN_STORED = [
+    ("渔洋镇", Fault("cut", "")),
+    ("泸定县人民政府", Fault("cut", "")),
+    ("上海市人民政府办公厅", Fault("cut", "")),
+    ("沭阳县人民政府", Fault("gbk", "")),
+    ("淮安市洪泽区人民政府", Fault("truncate", "")),
+    ("邙岭镇人民政府", Fault("status", "", status=502)),
+    ("沭阳县发展和改革局", Fault("challenge", "")),
+    ("劳动镇", Fault("reset", "")),
+    ("威海市文登区信访局", Fault("timeout", "", delay=4)),
+    ("迁安市大五里镇人民政府", Fault("redirect_loop", "")),
+    ("抚松县东岗镇人民政府", Fault("gigantic", "")),
+    ("耒阳市马水镇人民政府", Fault("status", "", status=412)),
+]
+
+
+def crawl(portal: SimulatedPortal, db: Path, tmp: Path) -> tuple[int, dict[str, object], float]:
+    args = [sys.executable, "-m", "nianbao.crawler", "crawl", "simulated_portal"]
+    args += ["-a", f"portal_url={portal.url}", "--db", f"sqlite:///{db}"]
+    settings = SETTINGS | {"HTTPCACHE_DIR": str(tmp / "cache"), "NIANBAO_JOBS_DIR": str(tmp / "j")}
+    for name, value in settings.items():
+        args += ["-s", f"{name}={value}"]
+    env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
+    started = time.monotonic()
+    result = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    elapsed = time.monotonic() - started
+    with sqlite3.connect(db) as connection:
+        row = connection.execute(
+            "SELECT faults, full_downloads, not_modified, skipped_unchanged, reports_new, "
+            "reports_updated, reports_unchanged, reports_kept, finish_reason "
+            "FROM crawl_run_spider ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+    keys = ("faults", "full", "not_modified", "skipped", "new", "updated", "unchanged", "kept")
+    run: dict[str, object] = dict(zip(keys, row[:8], strict=True))
+    run["faults"] = json.loads(str(run["faults"]))
+    run["finish_reason"] = row[8]
+    return result.returncode, run, elapsed
+
+
+def snapshot(db: Path) -> dict[tuple[str, int], int]:
+    with sqlite3.connect(db) as connection:
+        rows = connection.execute(
+            "SELECT a.name, r.report_year, (SELECT count(*) FROM cell c WHERE c.report_id = r.id) "
+            "FROM report r JOIN authority a ON a.id = r.authority_id"
+        ).fetchall()
+    return {(name, year): cells for name, year, cells in rows}
+
+
+def inject(portal: SimulatedPortal, faults: list[tuple[str, Fault]]) -> None:
+    for authority, fault in faults:
+        index = next(i for i, r in enumerate(portal.reports) if r.authority == authority)
+        fault.path = portal.report_path(index)
+        portal.faults.append(fault)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    options = parser.parse_args()
+    reports = real_reports(options.shared, ROOT / "cassettes")
+    with tempfile.TemporaryDirectory() as folder, SimulatedPortal(reports) as portal:
+        tmp = Path(folder)
+        db = tmp / "nianbao.db"
+        lost = 0
+        nights = []
+
+        inject(portal, FIRST_NIGHT)
+        status, run, elapsed = crawl(portal, db, tmp)
+        # What a full crawl downloads: every list page and every report page.
+        first_downloads = portal.pages + len(portal.reports)
+        nights.append(("1 faults on new pages", status, run, elapsed, len(portal.hits)))
+
+        portal.faults.clear()
+        mark = len(portal.hits)
+        status, run, elapsed = crawl(portal, db, tmp)
+        nights.append(("2 healthy", status, run, elapsed, len(portal.hits) - mark))
+        before = snapshot(db)
+
+        mark = len(portal.hits)
+        status, run, elapsed = crawl(portal, db, tmp)
+        recrawl = portal.hits[mark:]
+        recrawl_downloads = sum(1 for h in recrawl if h.status == 200)
+        nights.append(("3 unchanged", status, run, elapsed, len(recrawl)))
+
+        for report in portal.reports:
+            report.html = report.html.replace("</body>", "<!-- republished --></body>")
+            report.version = 2
+        inject(portal, BROKEN_STORED)
+        portal.faults.append(Fault("empty_list", "/xxgk/nb/index_1.html"))
+        mark = len(portal.hits)
+        status, run, elapsed = crawl(portal, db, tmp)
+        nights.append(("4 faults on stored pages", status, run, elapsed, len(portal.hits) - mark))
+        after = snapshot(db)
+        lost = sum(1 for key in before if key not in after)
+        worse = sum(1 for key, cells in before.items() if after.get(key, 0) < cells)
+
+    injected = sum(1 for hit in portal.hits if hit.fault)
+    counted = sum(sum(n["faults"].values()) for _, _, n, _, _ in nights)  # type: ignore[union-attr]
+    survived = sum(
+        1 for _, status, n, _, _ in nights if status == 0 and n["finish_reason"] == "finished"
+    )
+    print(f"reports on the portal: {len(reports)}")
+    for name, status, run, elapsed, requests in nights:
+        print(f"night {name}: exit {status}, {requests} requests, {elapsed:.1f} s, {run}")
+    print(
+        f"faults injected (answers the portal broke): {injected}; counted in run records: {counted}"
+    )
+    print(f"nights finished: {survived}/{len(nights)}; reports lost: {lost}; made worse: {worse}")
+    print(
+        f"re-crawl of the unchanged portal: {recrawl_downloads} full downloads "
+        f"of the {first_downloads} pages a full crawl downloads "
+        f"({recrawl_downloads / first_downloads:.1%}), {len(recrawl)} requests"
+    )
+
+
+if __name__ == "__main__":
+    main()
