@@ -23,6 +23,7 @@ from .sniff import (
     DOC,
     DOCUMENT_KINDS,
     DOCX,
+    HTML,
     IMAGE,
     PDF,
     UNKNOWN,
@@ -86,6 +87,12 @@ def read_attachment(
         )
     kind = sniff_kind(data, filename, content_type)
     claimed = declared_kind(filename, content_type)
+    if kind == HTML and claimed in (XLS, DOC):
+        # Office "save as web page" exports keep the .xls/.doc name (common for 统计表); an
+        # HTML table is read as on a page. A PDF/DOCX/XLSX can never be HTML: refused below.
+        extracted = _read_html(data, content_type)
+        extracted.warn("attachment_type_mismatch", f"named as {claimed}, read as HTML")
+        return extracted
     if kind not in DOCUMENT_KINDS:
         raise AttachmentRefused(
             "attachment_type_mismatch",
@@ -121,6 +128,14 @@ def _read(kind: str, data: bytes, filename: str | None, limits: Limits) -> Extra
         extracted.kind = DOC
         return extracted
     return _read_image(data, limits)
+
+
+def _read_html(data: bytes, content_type: str | None) -> Extracted:
+    from nianbao.parsers.layout import decode_html, parse_html_document, rows_from_html
+
+    rows = rows_from_html(parse_html_document(decode_html(data, content_type)))
+    text = "\n".join(" ".join(row.filled()) for row in rows)
+    return Extracted(kind=HTML, rows=rows, text=text, pages=1)
 
 
 def _read_xls(data: bytes, filename: str | None, limits: Limits) -> Extracted:

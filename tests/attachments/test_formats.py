@@ -104,3 +104,12 @@ def test_legacy_doc_and_wps_through_libreoffice(filled_docx: bytes) -> None:
         report = parse_attachment(doc, filename=name)
         assert_hongze_tables(report)
         assert not [w for w in report.warnings if w.code.startswith("attachment_")]
+
+
+def test_xls_that_is_an_html_export(hongze_xlsx: bytes) -> None:
+    """Portals often serve a workbook saved as a web page under its .xls name."""
+    html = soffice_convert(hongze_xlsx, ".xlsx", "html")
+    assert b"<table" in html.lower()
+    report = parse_attachment(html, filename="政府信息公开情况统计表.xls")
+    assert_hongze_tables(report)
+    assert "attachment_type_mismatch" in [w.code for w in report.warnings]
