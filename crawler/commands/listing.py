@@ -7,6 +7,7 @@ import sys
 
 from scrapy.spiderloader import SpiderLoader
 
+from .database import add_db_argument
 from .output import print_table, to_json
 from .settings import build_settings
 
@@ -17,6 +18,7 @@ HELP = "list the spiders with their portal, CMS family and start URLs"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="JSON lines instead of a table")
+    add_db_argument(parser, help="also count each spider's reports stored in this database")
 
 
 def spider_rows() -> list[dict[str, object]]:
@@ -37,12 +39,38 @@ def spider_rows() -> list[dict[str, object]]:
     return rows
 
 
+def stored_counts(url: str) -> dict[str, int]:
+    """Reports stored per spider (the spider that stored each report's current reading)."""
+    from sqlalchemy import func, select
+
+    from nianbao.pipelines.db import make_engine, upgrade
+    from nianbao.pipelines.db.models import ReportRow
+
+    engine = make_engine(url)
+    try:
+        upgrade(engine)
+        with engine.connect() as connection:
+            statement = select(ReportRow.spider, func.count()).group_by(ReportRow.spider)
+            return {spider: count for spider, count in connection.execute(statement) if spider}
+    finally:
+        engine.dispose()
+
+
 def run(args: argparse.Namespace) -> int:
     rows = spider_rows()
+    if args.db:
+        counts = stored_counts(args.db)
+        for row in rows:
+            row["stored"] = counts.get(str(row["name"]), 0)
     if args.json:
         for row in rows:
             print(to_json(row))
         return 0
-    table = [(r["name"], r["portal"], r["family"], " ".join(r["start_urls"])) for r in rows]
-    print_table(("spider", "portal", "family", "start URLs"), table, sys.stdout)
+    headers: tuple[str, ...] = ("spider", "portal", "family", "start URLs")
+    table = [[r["name"], r["portal"], r["family"], " ".join(r["start_urls"])] for r in rows]
+    if args.db:
+        headers += ("stored",)
+        for line, row in zip(table, rows, strict=True):
+            line.append(row["stored"])
+    print_table(headers, table, sys.stdout)
     return 0

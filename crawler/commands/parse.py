@@ -7,9 +7,10 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from nianbao.parsers import ParseError, parse_path
+from nianbao.parsers import ParseError, Report, parse_path
 from nianbao.parsers.attachments import parse_attachment
 
+from .database import add_db_argument
 from .output import to_json
 
 PAGE_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml", ".txt", ".text")
@@ -42,6 +43,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     form = parser.add_mutually_exclusive_group()
     form.add_argument("--json", action="store_true", help="pretty JSON (default)")
     form.add_argument("--jsonl", action="store_true", help="one JSON line per report")
+    add_db_argument(
+        parser, help="also store the reports in this database (SQLAlchemy URL; off without --db)"
+    )
 
 
 def iter_files(paths: list[Path]) -> Iterator[Path]:
@@ -59,16 +63,52 @@ def run(args: argparse.Namespace) -> int:
         print("nianbao parse: --url applies to a single file", file=sys.stderr)
         return 2
     status = 0
-    for path in files:
-        try:
-            if path.suffix.lower() in ATTACHMENT_SUFFIXES:
-                report = parse_attachment(path.read_bytes(), filename=path.name, url=args.url)
-            else:
-                report = parse_path(path, url=args.url)
-        except (OSError, ParseError) as error:
-            print(f"nianbao parse: {path}: {error}", file=sys.stderr)
-            status = 1
-            continue
-        data = {"path": str(path), **report.to_dict()}
-        print(to_json(data) if args.jsonl else to_json(data, indent=2))
+    store = _Store(args.db) if args.db else None
+    try:
+        for path in files:
+            try:
+                if path.suffix.lower() in ATTACHMENT_SUFFIXES:
+                    report = parse_attachment(path.read_bytes(), filename=path.name, url=args.url)
+                else:
+                    report = parse_path(path, url=args.url)
+            except (OSError, ParseError) as error:
+                print(f"nianbao parse: {path}: {error}", file=sys.stderr)
+                status = 1
+                continue
+            data = {"path": str(path), **report.to_dict()}
+            if store is not None:
+                data["stored"] = store.save(report, path)
+            print(to_json(data) if args.jsonl else to_json(data, indent=2))
+    finally:
+        if store is not None:
+            store.close()
     return status
+
+
+class _Store:
+    """Saves parsed files as the store pipeline saves crawled pages (``file://`` source URLs)."""
+
+    def __init__(self, url: str) -> None:
+        from nianbao.pipelines.db import make_engine, session_factory, upgrade
+
+        self.engine = make_engine(url)
+        upgrade(self.engine)
+        self.sessions = session_factory(self.engine)
+
+    def save(self, report: Report, path: Path) -> str:
+        from nianbao.pipelines.db import UnkeyedReport, save_report
+
+        if not report.source_url:
+            report.source_url = path.resolve().as_uri()
+        parsed_from = "attachment" if path.suffix.lower() in ATTACHMENT_SUFFIXES else "page"
+        try:
+            with self.sessions() as session:
+                return save_report(
+                    session, report, spider=None, portal=None, parsed_from=parsed_from
+                )
+        except UnkeyedReport as error:
+            print(f"nianbao parse: {path}: not stored: {error}", file=sys.stderr)
+            return "unkeyed"
+
+    def close(self) -> None:
+        self.engine.dispose()

@@ -163,3 +163,35 @@ def test_plain_scrapy_crawl_honours_nianbao_db(db_url: str, tmp_path: Path) -> N
     engine.dispose()
     # Seed 002: 本年新收 34, 行政复议 总计 6.
     assert [tuple(row) for row in stored] == [("泸定县人民政府", 2024, 34, 6)]
+
+
+def test_parse_and_list_take_db(
+    db_url: str,
+    shared: Path,
+    capsys: pytest.CaptureFixture[str],
+    luding_report: Callable[..., Report],
+) -> None:
+    from sqlalchemy import text
+
+    seed = shared / "seeds" / "000_b5566a94ec5fc8f8.txt"
+    assert main(["parse", str(seed), "--jsonl"]) == 0  # without --db nothing is stored
+    assert main(["parse", str(seed), "--jsonl", "--db", db_url]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "stored" not in json.loads(lines[0])
+    assert json.loads(lines[1])["stored"] == "new"
+    engine = make_engine(db_url)
+    with engine.connect() as connection:
+        stored = connection.execute(
+            text("SELECT authority, report_year, parsed_from, source_url FROM report_wide")
+        ).one()
+    engine.dispose()
+    assert tuple(stored) == ("渔洋镇人民政府", 2024, "page", seed.resolve().as_uri())
+
+    store(db_url, luding_report())  # stored by spider sichuan_luding
+    assert main(["list", "--db", db_url]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].split()[-1] == "stored"
+    assert any(
+        line.startswith("sichuan_luding") and line.rstrip().endswith(" 1")
+        for line in out.splitlines()
+    )
