@@ -55,3 +55,14 @@ def test_page_without_tables_takes_the_attachment(hongze_pdf: bytes) -> None:
     assert "tables_from_attachment" in codes
     assert "attachment_type_mismatch" in codes  # the other file's refusal is kept
     assert "table_missing" not in codes  # the page's missing tables are no longer missing
+
+
+def test_attachment_of_another_year_is_not_merged(shared: Path, hongze_pdf: bytes) -> None:
+    """Pages link last year's report too; a reading of another year never replaces this one."""
+    page = parse_path(shared / "corpus" / "texts" / "011_hongze_qu_2023.txt")
+    other = parse_attachment(hongze_pdf, url=PDF_URL)
+    other.report_year = 2022
+    kept = merge_reports(page, [(PDF_URL, other)])
+    assert kept is page and kept.report_year == 2023
+    (warning,) = [w for w in kept.warnings if w.code == "attachment_other_report"]
+    assert warning.detail == f"{PDF_URL} reports 2022, the page 2023: not merged"
