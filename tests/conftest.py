@@ -68,6 +68,12 @@ def require_program(*names: str) -> str:
     service_unavailable(f"none of {', '.join(names)} is installed")
 
 
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """Headless Chromium (Debian's ``chromium``; .ci/run installs it)."""
+    return require_program("chromium", "chromium-browser")
+
+
 def _libpq(url: URL) -> str:
     """psycopg wants a libpq URI, not a SQLAlchemy one (``postgresql+psycopg://``)."""
     return url.set(drivername="postgresql").render_as_string(hide_password=False)

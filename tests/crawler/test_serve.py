@@ -18,7 +18,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from conftest import require_program
 
 from nianbao.parsers.model import Report
 from nianbao.pipelines.db import make_engine, session_factory, upgrade
@@ -112,8 +111,9 @@ def dom(chromium: str, url: str, profile: Path) -> str:
     return result.stdout
 
 
-def test_browse_reports_and_chart_in_headless_chromium(served: str, tmp_path: Path) -> None:
-    chromium = require_program("chromium", "chromium-browser")
+def test_browse_reports_and_chart_in_headless_chromium(
+    chromium: str, served: str, tmp_path: Path
+) -> None:
     profile = tmp_path / "chromium-profile"
 
     page = dom(chromium, f"{served}/applications_per_township_by_year", profile)
