@@ -6,7 +6,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from material import docx_tables_to_xlsx, fill_template, render_pages
+
+from .material import docx_tables_to_xlsx, fill_template, render_pages
 
 
 @pytest.fixture(scope="session")

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from material import (
-    HONGZE_T2,
-    assert_hongze_tables,
-    soffice_convert,
-)
-
 from nianbao.parsers import parse_path
 from nianbao.parsers.attachments import (
     completeness,
     disagreements,
     parse_attachment,
     read_attachment,
+)
+
+from .material import (
+    HONGZE_T2,
+    assert_hongze_tables,
+    soffice_convert,
 )
 
 

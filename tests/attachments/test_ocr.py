@@ -9,9 +9,9 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 
-from material import HONGZE_T4, T4_COLUMNS, assert_hongze_tables, images_to_pdf
-
 from nianbao.parsers.attachments import Limits, parse_attachment
+
+from .material import HONGZE_T4, T4_COLUMNS, assert_hongze_tables, images_to_pdf
 
 
 def test_scanned_pdf_reads_back_tables_three_and_four(
