@@ -27,7 +27,17 @@ def test_two_workers_one_queue_every_report_stored_once(
     portal = nights.portal
     portal.latency = 1.0  # slow report pages, so that both workers get a share
     run_id = f"test-{uuid.uuid4().hex[:8]}"
-    command = nights.command("--redis", redis_url, "--run-id", run_id, NIANBAO_REDIS_IDLE_WAIT="5")
+    # Each worker takes at most two requests off the shared queue at a time, so the queue still
+    # holds work when the second worker polls it (Scrapy looks every 5 seconds when idle).
+    command = nights.command(
+        "--redis",
+        redis_url,
+        "--run-id",
+        run_id,
+        NIANBAO_REDIS_IDLE_WAIT="10",
+        CONCURRENT_REQUESTS="2",
+        CONCURRENT_REQUESTS_PER_DOMAIN="2",
+    )
     # The schema is brought up to date once, before the workers start (as in the README):
     # two processes migrating one empty database at the same instant would race.
     engine = make_engine(db_url)
