@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import http.server
 import json
+import socketserver
 import threading
 from pathlib import Path
 from typing import ClassVar
@@ -222,3 +223,55 @@ def test_live_progress_line_on_a_terminal_and_log_lines_otherwise(nights: object
     # Not a terminal (captured output): plain log lines instead.
     piped = nights.crawl(NIANBAO_PROGRESS="auto")
     assert "Progress: [" in piped.stderr and "\x1b[K" not in piped.stderr
+
+
+class _Smtp(socketserver.StreamRequestHandler):
+    """Just enough SMTP to receive one message."""
+
+    messages: ClassVar[list[str]] = []
+
+    def handle(self) -> None:
+        self.wfile.write(b"220 test\r\n")
+        data: list[str] = []
+        in_data = False
+        for raw in self.rfile:
+            line = raw.decode("utf-8", "replace")
+            if in_data:
+                if line.rstrip("\r\n") == ".":
+                    in_data = False
+                    self.messages.append("".join(data))
+                    self.wfile.write(b"250 ok\r\n")
+                else:
+                    data.append(line)
+                continue
+            verb = line[:4].upper()
+            if verb == "EHLO":
+                self.wfile.write(b"250-test\r\n250 8BITMIME\r\n")
+            elif verb == "DATA":
+                in_data = True
+                self.wfile.write(b"354 go\r\n")
+            elif verb == "QUIT":
+                self.wfile.write(b"221 bye\r\n")
+                return
+            else:
+                self.wfile.write(b"250 ok\r\n")
+
+
+def test_flags_are_mailed() -> None:
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _Smtp)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        settings = {
+            "NIANBAO_ALERT_EMAIL": "ops@example.org, dev@example.org",
+            "NIANBAO_SMTP_URL": f"smtp://127.0.0.1:{server.server_address[1]}",
+            "NIANBAO_ALERT_FROM": "nianbao@example.org",
+        }
+        flagged = {"sichuan_luding": [{"flag": "error_rate", "detail": "60% of 10 failed"}]}
+        assert notify(settings, 3, flagged) == ["email"]
+    finally:
+        server.shutdown()
+        server.server_close()
+    (message,) = _Smtp.messages
+    assert "To: ops@example.org, dev@example.org" in message
+    assert "Subject: nianbao: 1 spider(s) flagged" in message
+    assert "sichuan_luding: error_rate: 60% of 10 failed" in message
