@@ -118,6 +118,7 @@ class Progress:
 
     def spider_opened(self, spider: Spider) -> None:
         self.board.append(self)
+        self.started = self.board[0].started  # one clock for the whole process
         if len([p for p in self.board if not p.closed]) > 1 and any(
             p.loop is not None for p in self.board
         ):
