@@ -7,6 +7,9 @@ since ``Last-Modified``), so a column last changed a year ago would be served fr
 five weeks without asking, and a report published tonight would be missed. Here a stored page is
 never fresh: every night asks, conditionally. Everything else (what is cacheable, 5xx and
 download errors answered with the stored copy) is RFC2616Policy's.
+
+Attachments are not cached here: the files pipeline keeps its own store of them (and they run to
+megabytes each); report pages are normally kept out by the seen-set middleware.
 """
 
 from __future__ import annotations
@@ -14,8 +17,13 @@ from __future__ import annotations
 from scrapy.extensions.httpcache import RFC2616Policy
 from scrapy.http import Request, Response
 
+from nianbao.crawler.middlewares.kinds import request_kind
+
 
 class RevalidatingPolicy(RFC2616Policy):
+    def should_cache_request(self, request: Request) -> bool:
+        return request_kind(request) != "attachment" and super().should_cache_request(request)
+
     def is_cached_response_fresh(self, cachedresponse: Response, request: Request) -> bool:
         self._set_conditional_validators(request, cachedresponse)
         return False

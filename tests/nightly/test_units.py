@@ -275,3 +275,26 @@ def test_flags_are_mailed() -> None:
     assert "To: ops@example.org, dev@example.org" in message
     assert "Subject: nianbao: 1 spider(s) flagged" in message
     assert "sichuan_luding: error_rate: 60% of 10 failed" in message
+
+
+def test_cache_policy_revalidates_and_leaves_attachments_out() -> None:
+    from nianbao.crawler.httpcache import RevalidatingPolicy
+
+    policy = RevalidatingPolicy(Settings())
+    page = Request("http://www.luding.gov.cn/ldxrmzf2024zfnbzf/")
+    cached = HtmlResponse(
+        page.url,
+        body=b"<html></html>",
+        headers={
+            "ETag": '"abc"',
+            "Last-Modified": "Mon, 01 Jan 2024 00:00:00 GMT",
+            "Date": "Tue, 01 Jul 2025 00:00:00 GMT",
+        },
+    )
+    assert policy.should_cache_request(page)
+    # Never fresh, however old Last-Modified is: always a conditional request.
+    assert not policy.is_cached_response_fresh(cached, page)
+    assert page.headers[b"If-None-Match"] == b'"abc"'
+    assert page.headers[b"If-Modified-Since"] == b"Mon, 01 Jan 2024 00:00:00 GMT"
+    pdf = Request("http://www.luding.gov.cn/a/P020250101000000000001.pdf")
+    assert not policy.should_cache_request(pdf)
