@@ -323,9 +323,9 @@ def _replace_children(session: Session, report_id: int, report: Report) -> None:
     for model, _build in _CHILDREN:
         session.execute(delete(model).where(model.report_id == report_id))
     for model, build in _CHILDREN:
-        rows = build(report)
-        if rows:
-            session.execute(insert(model), [{"report_id": report_id, **row} for row in rows])
+        rows = [{"report_id": report_id, **row} for row in build(report)]
+        if rows:  # executemany; batched into multi-row INSERTs on PostgreSQL (engine.py)
+            session.execute(insert(model.__table__), rows)
 
 
 def _cell_count(report: Report) -> int:
