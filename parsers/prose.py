@@ -25,7 +25,7 @@ _CN_DIGITS = {
     "八": 8,
     "九": 9,
 }
-_NUM = r"(\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+)"
+_NUM = r"(?<!第)(\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+)"  # 第二十条 is no count
 _GAP = r"[^，。,；;！!？?\n]{0,%d}?"
 
 # (key, pattern): the first group is the number. Order matters: first match wins per key.
@@ -36,7 +36,17 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
         r"(?:收到|受理|新收|接收)" + _GAP % 16 + r"(?:申请|事项)" + _GAP % 8 + _NUM + r"(余|多)?件",
     ),
     ("requests_carried_over", r"上年(?:度)?结转" + _GAP % 12 + _NUM + r"件"),
-    ("requests_carried_forward", r"结转(?:下年度|至\d{4}年)" + _GAP % 8 + _NUM + r"件"),
+    # 办结/答复 count requests only next to 申请: "答复政府信息公开申请7件", "申请1295件，办结1191件"
+    # (not "办结领导信箱留言80件").
+    ("requests_processed", r"(?:办结|答复)" + _GAP % 10 + r"申请" + _GAP % 2 + _NUM + r"件"),
+    ("requests_processed", r"申请[^。；;\n]{0,20}?(?:办结|答复)" + _GAP % 4 + _NUM + r"件"),
+    # 予以公开及部分公开208件 is the sum of two outcomes, not the partial ones.
+    ("requests_partially_granted", r"(?<![及和与、])部分公开" + _GAP % 4 + _NUM + r"件"),
+    ("requests_granted", r"(?:同意公开|予以公开)" + _GAP % 4 + _NUM + r"件"),
+    ("requests_denied", r"(?:不予公开|不同意公开)" + _GAP % 4 + _NUM + r"件"),
+    ("requests_unable", r"无法提供" + _GAP % 4 + _NUM + r"件"),
+    ("requests_not_processed", r"不予处理" + _GAP % 4 + _NUM + r"件"),
+    ("requests_carried_forward", r"结转(?:下一?年度?|至\d{4}年)" + _GAP % 8 + _NUM + r"件"),
     ("review_cases", r"行政复议" + _GAP % 4 + _NUM + r"(?:件|起)"),
     ("litigation_cases", r"行政诉讼" + _GAP % 4 + _NUM + r"(?:件|起)"),
     ("fees_yuan", r"(?:收取|信息处理费)" + _GAP % 10 + _NUM + r"元"),
@@ -100,10 +110,31 @@ def _sentence(text: str, start: int, end: int) -> str:
     return text[left : right + 1].strip()
 
 
+_SPACED = re.compile(r"(?<=[\u4e00-\u9fff\d])[ \t\u3000]+(?=[\u4e00-\u9fff\d])")
+_SENTENCE_END = "。；;！!？?：:"
+_WRAP_WIDTH = 15  # a wrapped prose line is long; table cells and headings are short
+
+
+def prose_view(text: str) -> str:
+    """Text as sentences: PDF text spaces numbers out ("政府信息 1136 条") and wraps
+    sentences over lines; both are undone before figures are looked for."""
+    out: list[str] = []
+    for line in _SPACED.sub("", text).splitlines():
+        previous = out[-1] if out else ""
+        if len(previous) >= _WRAP_WIDTH and previous[-1] not in _SENTENCE_END and line:
+            out[-1] = previous + line
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
 def extract_prose(text: str) -> list[ProseMetric]:
     """One metric per key: the first stated figure, or 0 from a zero sentence."""
+    text = prose_view(text)
     found: dict[str, ProseMetric] = {}
     for key, pattern in _COMPILED:
+        if key in found:
+            continue  # an earlier cue for the same figure matched
         for match in pattern.finditer(text):
             raw = match.group(1)
             flags = []

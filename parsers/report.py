@@ -190,6 +190,18 @@ def _next_heading(headings: list[Heading], after: int, default: int) -> int:
     return min((h.index for h in headings if h.index > after), default=default)
 
 
+def _t4_header_start(rows: list[Row], anchor: int, t3_start: int | None) -> int:
+    """The first row of table 四's header: the 行政复议 | 行政诉讼 row just above its anchor
+    (未经复议直接起诉), but never a row of table 三 above it."""
+    start = anchor
+    for index in range(anchor - 1, max((t3_start or 0), anchor - 3), -1):
+        text = "".join(rows[index].filled())
+        if "行政复议" not in text and "行政诉讼" not in text:
+            break
+        start = index
+    return start
+
+
 def _regions(rows: list[Row], headings: list[Heading]) -> dict[str, tuple[int, int]]:
     """Row ranges of tables 二, 三 and 四 (end exclusive)."""
     n = len(rows)
@@ -201,7 +213,7 @@ def _regions(rows: list[Row], headings: list[Heading]) -> dict[str, tuple[int, i
     t4_start = t4_heading
     if t4_start is None or (t3_start is not None and t4_start < t3_start):
         t4_anchor = _first_index(rows, _T4_ANCHORS, t3_start or 0)
-        t4_start = None if t4_anchor is None else max((t3_start or 0) + 1, t4_anchor - 2)
+        t4_start = None if t4_anchor is None else _t4_header_start(rows, t4_anchor, t3_start)
     t2_start = _heading_index(headings, "proactive")
     if t2_start is None:
         t2_start = _first_index(rows, _T2_ANCHORS)

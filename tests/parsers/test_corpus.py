@@ -105,6 +105,9 @@ def test_hongze_2023_pdf_text(shared):
     failed = {c.binding: (c.lhs, c.rhs) for c in report.violations}
     assert failed == {"review": (0, 11), "litigation_after_review": (0, 5)}
     assert "era_mixed" in _codes(report)
+    prose = {m.key: m.value for m in report.prose}
+    # "主动公开政府信息 1136 条", "受理政府信息公开申请 21 件" (PDF text spaces numbers out)
+    assert (prose["proactive_items"], prose["requests_received"]) == (1136, 21)
 
 
 # --- 012 沭阳县 2025: Markdown transcription with placeholder and wrong header rows -----------
@@ -223,6 +226,16 @@ def test_shanghai_office_2025_table_4_and_totals(shared):
     assert t2["fees"] == {"amount_wan_yuan": 0}
     # '规章 | 22 | 235' prints two numbers for three columns: read as printed, flagged.
     assert "token_count_mismatch" in _codes(report)
+    prose = {m.key: m.value for m in report.prose}
+    # "市政府共受理政府信息公开申请1295件，办结1191件（含上年结转189件）" and 不予公开 20 件
+    assert prose["requests_received"] == 1295
+    assert prose["requests_processed"] == 1191
+    assert prose["requests_carried_over"] == 189
+    assert {c.rule: c.status for c in report.checks if c.rule.startswith("X_PROSE")} == {
+        "X_PROSE_NEW": "pass",
+        "X_PROSE_PROCESSED": "pass",
+        "X_PROSE_CARRIED_OVER": "pass",
+    }
     # "未发生因依申请公开被行政复议纠错" says nothing about the number of cases.
     assert "review_cases" not in {m.key for m in report.prose}
 
@@ -299,9 +312,12 @@ def test_lemin_zhen_2021_decimal_fee(shared):
 def test_niansanli_jiedao_2022_prose_only(shared):
     report = _text(shared, "009_niansanli_jiedao_2022.txt")
     prose = {m.key: m.value for m in report.prose}
-    # corpus README: 7 new, 1 carried over
+    # "共收到信息公开申请7件,上年度结转1件;予以公开3件,无法提供4件,结转下年继续办理1件"
     assert prose["requests_received"] == 7
     assert prose["requests_carried_over"] == 1
+    assert prose["requests_granted"] == 3
+    assert prose["requests_unable"] == 4
+    assert prose["requests_carried_forward"] == 1
 
 
 def test_suqian_2017_pre2019(shared):

@@ -217,3 +217,14 @@ def test_traditional_script_mirror_reads_the_same(shared):
     assert "traditional_script" in {w.code for w in report.warnings}
     assert report.tables["t3"].rows() == LUDING_T3
     assert report.tables["t4"].rows() == LUDING_T4
+
+
+def test_tables_without_section_headings_keep_their_rows(shared):
+    """Seed 002 with the heading of section 四 removed (as in workbooks): table 四 starts at
+    its own header, and table 三 keeps its last row 四、结转下年度继续办理."""
+    from nianbao.parsers import parse_text
+
+    text = (shared / "seeds" / "002_54edbe98636d0c3c.txt").read_text("utf-8")
+    report = parse_text(text.replace("四、政府信息公开行政复议、行政诉讼情况 |\n", ""))
+    assert report.tables["t3"].rows() == LUDING_T3
+    assert report.tables["t4"].rows() == LUDING_T4
