@@ -36,8 +36,8 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
         r"(?:收到|受理|新收|接收)" + _GAP % 16 + r"(?:申请|事项)" + _GAP % 8 + _NUM + r"(余|多)?件",
     ),
     ("requests_carried_over", r"上年(?:度)?结转" + _GAP % 12 + _NUM + r"件"),
-    # 办结/答复 count requests only next to 申请: "答复政府信息公开申请7件", "申请1295件，办结1191件"
-    # (not "办结领导信箱留言80件").
+    # 办结/答复 count requests only next to 申请: "答复政府信息公开申请7件",
+    # "申请1295件，办结1191件" (not "办结领导信箱留言80件").
     ("requests_processed", r"(?:办结|答复)" + _GAP % 10 + r"申请" + _GAP % 2 + _NUM + r"件"),
     ("requests_processed", r"申请[^。；;\n]{0,20}?(?:办结|答复)" + _GAP % 4 + _NUM + r"件"),
     # 予以公开及部分公开208件 is the sum of two outcomes, not the partial ones.
