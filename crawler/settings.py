@@ -37,6 +37,10 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+#: Retries (5xx, 408/429, timeouts) wait BASE * 2**(attempt - 1) seconds, at most MAX
+#: (crawler/middlewares/retry.py); 0 retries at once, as Scrapy does.
+NIANBAO_RETRY_BACKOFF_BASE = 1.0
+NIANBAO_RETRY_BACKOFF_MAX = 60.0
 DOWNLOAD_TIMEOUT = 60
 #: Attachments and pages above this size are refused (bytes).
 DOWNLOAD_MAXSIZE = 50 * 1024 * 1024
@@ -90,6 +94,9 @@ CASSETTE_RECORD_MODE = "none"
 DOWNLOADER_MIDDLEWARES = {
     # Before the HTTP cache and the retry middleware, after robots.txt (100).
     "nianbao.crawler.middlewares.cassette.CassetteMiddleware": 120,
+    # Scrapy's retry rules, with a back-off between attempts (Scrapy's own place, 550).
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "nianbao.crawler.middlewares.retry.BackoffRetryMiddleware": 550,
     # Next to the downloader: keeps the bytes as sent, before decompression and retries.
     "nianbao.crawler.middlewares.warc.WarcMiddleware": 960,
 }

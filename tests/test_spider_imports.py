@@ -24,7 +24,9 @@ MODULES = sorted(
     info.name
     for info in pkgutil.walk_packages(spiders_package.__path__, f"{spiders_package.__name__}.")
 )
-PORTAL_MODULES = [name for name in MODULES if ".base" not in name]
+#: Spiders that need arguments (the generic spider) are not portals: no cassette, no facts.
+NOT_PORTALS = {"nianbao.crawler.spiders.generic"}
+PORTAL_MODULES = [name for name in MODULES if ".base" not in name and name not in NOT_PORTALS]
 
 
 def spiders_in(module_name: str) -> list[type[AnnualReportSpider]]:
@@ -62,3 +64,16 @@ def test_portal_spider_is_data_on_a_family_base(module_name: str) -> None:
     assert spider.portal and spider.family and spider.column_urls and spider.allowed_domains
     cassettes = CASSETTES / getattr(spider, "cassette_name", spider.name)
     assert sorted(cassettes.glob("*.yaml")), f"no cassette under {cassettes}"
+
+
+def test_the_generic_spider_is_left_out_of_all() -> None:
+    from scrapy.spiderloader import SpiderLoader
+
+    from nianbao.crawler.commands.crawl import select_spiders
+    from nianbao.crawler.commands.settings import build_settings
+
+    loader = SpiderLoader.from_settings(build_settings())
+    assert "generic" in loader.list()
+    everything = select_spiders(loader, [], everything=True)
+    assert "generic" not in everything
+    assert set(everything) == {name.rsplit(".", 1)[1] for name in PORTAL_MODULES}

@@ -16,8 +16,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import Replay, portal_spiders
 from lxml import html as lxml_html
+from spider_runs import Replay, portal_spiders
 
 from nianbao.crawler.middlewares.cassette import load_interactions
 from nianbao.crawler.spiders.base.annual_report import is_report_title

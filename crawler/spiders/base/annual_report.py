@@ -85,7 +85,9 @@ BLOCKED_STATUSES: tuple[int, ...] = (412, 521)
 META_ROOT = "nianbao_root"
 META_DEPTH = "nianbao_depth"
 META_YEAR = "nianbao_year"
-CARRIED_META: tuple[str, ...] = (META_ROOT, META_DEPTH, META_YEAR)
+#: The CMS family a page was walked as (set by the generic spider, which detects it).
+META_FAMILY = "nianbao_family"
+CARRIED_META: tuple[str, ...] = (META_ROOT, META_DEPTH, META_YEAR, META_FAMILY)
 
 STAT_PREFIX = "nianbao/spider"
 STAT_BLOCKED = "nianbao/blocked"

@@ -29,6 +29,27 @@ _CATEGORY = re.compile(r"^\d+$")
 CHINA = dt.timezone(dt.timedelta(hours=8))
 
 
+#: A category in ``window._CONFIG.TREE``: an object with an id and a name, keys quoted or not,
+#: in either order. The TREE's exact layout is not verified on a real page (PORTALS.md §3
+#: rates it U), so only these two keys are relied on.
+_TREE_NODE = re.compile(
+    r"\{[^{}]*?[\"']?\bid[\"']?\s*:\s*[\"']?(?P<id>\d+)[\"']?[^{}]*?"
+    r"[\"']?\bname[\"']?\s*:\s*[\"'](?P<name>[^\"']+)[\"']"
+    r"|\{[^{}]*?[\"']?\bname[\"']?\s*:\s*[\"'](?P<name2>[^\"']+)[\"'][^{}]*?"
+    r"[\"']?\bid[\"']?\s*:\s*[\"']?(?P<id2>\d+)"
+)
+
+
+def tree_categories(text: str) -> list[tuple[str, str]]:
+    """(id, name) of every category the page's ``window._CONFIG`` TREE names, in order."""
+    found = []
+    for node in _TREE_NODE.finditer(text):
+        found.append(
+            (node.group("id") or node.group("id2"), node.group("name") or node.group("name2"))
+        )
+    return found
+
+
 def mobile_to_desktop(url: str) -> str:
     """``…/mpost_123.html`` -> ``…/post_123.html``: one URL per article."""
     return re.sub(r"/mpost_(\d+)\.html", r"/post_\1.html", url)
