@@ -18,6 +18,7 @@ host outside the start URL's registered domain.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -499,3 +500,80 @@ def test_needs_a_start_url() -> None:
         GenericSpider(start_url="http://www.luding.gov.cn/", family="joomla")
     spider = GenericSpider(start_url="http://www.luding.gov.cn/", follow_domains="gov.cn.example")
     assert spider.allowed_domains == ["luding.gov.cn", "gov.cn.example"]
+
+
+def test_both_command_lines(tmp_path: Path) -> None:
+    """`nianbao crawl generic -a start_url=…` stores the reports; `scrapy crawl generic … -O`
+    lists them without a database."""
+    import sqlite3
+    import subprocess
+    import sys
+
+    portal = Portal()
+    leiyang(portal)
+    isolated = [
+        *("-s", "HTTPCACHE_ENABLED=False"),
+        *("-s", "NIANBAO_WARC_DIR="),
+        *("-s", "NIANBAO_INCREMENTAL=False"),
+        *("-s", "AUTOTHROTTLE_ENABLED=False"),
+        *("-s", "DOWNLOAD_DELAY=0"),
+    ]
+    environment = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
+    db = tmp_path / "generic.db"
+    feed = tmp_path / "reports.jsonl"
+    with serving(portal) as proxy:
+        environment["http_proxy"] = proxy
+        stored = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "nianbao.crawler",
+                "crawl",
+                "generic",
+                "-a",
+                f"start_url={LEIYANG}/",
+                "--db",
+                f"sqlite:///{db}",
+                *isolated,
+            ],
+            cwd=REPO,
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        listed = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "scrapy",
+                "crawl",
+                "generic",
+                "-a",
+                f"start_url={LEIYANG}/",
+                "-s",
+                "ITEM_PIPELINES={}",
+                *isolated,
+                "-O",
+                str(feed),
+            ],
+            cwd=REPO,
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+    assert stored.returncode == 0, stored.stderr[-3000:]
+    with sqlite3.connect(db) as connection:
+        rows = connection.execute(
+            "SELECT a.name, r.report_year, r.source_url FROM report r "
+            "JOIN authority a ON a.id = r.authority_id"
+        ).fetchall()
+    assert rows == [("马水镇人民政府", 2019, LEIYANG_REPORT)]  # the parser's canonical name
+    assert listed.returncode == 0, listed.stderr[-3000:]
+    items = [json.loads(line) for line in feed.read_text(encoding="utf-8").splitlines()]
+    assert [(i["source_url"], i["authority"], i["report_year"]) for i in items] == [
+        (LEIYANG_REPORT, "马水镇", 2019)
+    ]
