@@ -127,7 +127,7 @@ def is_report_title(
 #: The statistics period names the year reported on (SPEC.md §8: title → 统计期限 → …), typos
 #: included: 统计期限自201911日起 (耒阳, corpus text 003) still starts with 2019.
 _PERIOD_YEAR = re.compile(
-    r"统计(?:期限|时限|时间|期间|周期)\s*(?:为|是|从|自|：|:)?\s*((?:19|20)\d{2})\s*年?"
+    r"统计(?:期限|时限|时间|期间|周期)\s*(?:为|是|从|自|：|:){0,2}\s*((?:19|20)\d{2})\s*年?"
 )
 
 
