@@ -12,7 +12,8 @@ not fetched and not captured (``NIANBAO_WARC_CAPTURE_REPLAYED`` keeps cassette r
 Replay (``NIANBAO_WARC_REPLAY``, set by ``nianbao reparse``): requests are answered from the
 newest capture of their URL and never reach the network; a URL never captured is dropped and
 counted (``nianbao/warc/miss``). Stats: ``nianbao/warc/captured``, ``/bytes``, ``/files``,
-``/replayed``, ``/miss``.
+``/replayed``, ``/miss``, ``/error`` (a capture that could not be written, e.g. a full disk: the
+response still reaches the spider).
 """
 
 from __future__ import annotations
@@ -265,7 +266,13 @@ class WarcMiddleware:
         flags = set(response.flags)
         if flags & set(NOT_FETCHED) and not (self.capture_replayed and "warc" not in flags):
             return response
-        self._inc("bytes", self._capture(request, response))
+        try:
+            self._inc("bytes", self._capture(request, response))
+        except OSError as error:
+            # A full disk must not cost the crawl its page: the response goes on, uncaptured.
+            logger.error("WARC capture of %s failed: %s", response.url, error)
+            self._inc("error")
+            return response
         self._inc("captured")
         return response
 

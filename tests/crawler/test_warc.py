@@ -162,3 +162,28 @@ def test_files_rotate_and_the_newest_capture_wins(tmp_path: Path) -> None:
     assert isinstance(response, HtmlResponse)
     assert response.text.startswith("泸定县人民政府")  # decoded with the captured charset
     assert "warc" in response.flags
+
+
+def test_capture_skips_replays_and_survives_a_failing_disk(tmp_path: Path) -> None:
+    from scrapy.utils.test import get_crawler
+
+    from nianbao.crawler.middlewares.warc import WarcMiddleware
+    from nianbao.crawler.spiders.sichuan_luding import SichuanLudingSpider
+
+    crawler = get_crawler(SichuanLudingSpider, {"NIANBAO_WARC_DIR": str(tmp_path / "warc")})
+    crawler.spider = crawler._create_spider()
+    middleware = WarcMiddleware.from_crawler(crawler)
+    middleware.spider_opened(crawler.spider)
+    request, response = _response(REPORT, "<html>泸定县</html>".encode("gbk"))
+    replayed = response.replace(flags=["cassette"])
+    assert middleware.process_response(request, replayed) is replayed
+    assert middleware.process_response(request, response) is response
+    assert crawler.stats.get_value("nianbao/warc/captured") == 1
+
+    def full(records: object) -> int:
+        raise OSError(28, "No space left on device")
+
+    assert middleware.files is not None
+    middleware.files.write = full  # type: ignore[method-assign]
+    assert middleware.process_response(request, response) is response
+    assert crawler.stats.get_value("nianbao/warc/error") == 1
