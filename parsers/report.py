@@ -263,6 +263,7 @@ def _parse_rows(
         table = _READERS[family](rows[start:end], report)
         if table is not None:
             report.tables[family] = table
+    _align_unsigned_t3(report)
     report.prose = extract_prose(_prose_text(rows, report))
     report.format = _report_format(report, headings)
     if report.format != "pre2019":
@@ -283,6 +284,21 @@ def _parse_rows(
 def _prose_text(rows: list[Row], report: Report) -> str:
     """Text outside the tables' value rows, so table cells never read as prose figures."""
     return "\n".join(" ".join(row.filled()) for row in rows if not row.exact)
+
+
+def _align_unsigned_t3(report: Report) -> None:
+    """A table 三 with no sign of its format (no （六） row, e.g. an unfilled template, whose
+    variant came only from the report year) follows table 二 when table 二 has one."""
+    t3, t2 = report.tables.get("t3"), report.tables.get("t2")
+    if t3 is None or t2 is None or "report year" not in t3.detection:
+        return
+    if "report year" in t2.detection or t3.era == t2.era:
+        return
+    t3.variant = f"t3_{t2.era}"
+    t3.detection = f"no （六）其他处理 row; follows table 二 ({t2.variant})"
+    report.warnings = [
+        w for w in report.warnings if not (w.code == "variant_from_year" and w.table == "t3")
+    ]
 
 
 def _report_format(report: Report, headings: list[Heading]) -> str | None:

@@ -78,14 +78,14 @@ def read_t2(rows: list[Row], report: Report) -> Table | None:
     votes: dict[str, int] = dict.fromkeys(_VARIANTS, 0)
     current: tuple[str, str, list[str | None], bool] | None = None  # key, label, cells, exact
     collected: list[tuple[str, list[str], list[str | None]]] = []  # key, columns, raw values
+    problems: list[tuple[str, str]] = []  # reported unless the table is an unfilled template
 
     def close() -> None:
         nonlocal current
         if current is not None and header:
             key, label, cells, exact = current
             values, flags = fit_values(cells, len(header), exact)
-            for flag in flags:
-                report.warn(flag, f"row {key} ({label}): {cells!r}", "t2")
+            problems.extend((flag, f"row {key} ({label}): {cells!r}") for flag in flags)
             collected.append((key, list(header), values))
         current = None
 
@@ -129,11 +129,15 @@ def read_t2(rows: list[Row], report: Report) -> Table | None:
     table.detection = (
         f"column headers only the 2021 format has: {votes['t2_2021']}, "
         f"only the 2019 format has: {votes['t2_2019']}"
+        if any(votes.values())
+        else f"no format-specific column header; chosen from report year {report.report_year}"
     )
     if all_blank([values for _, _, values in collected]):
         table.flags.append("table_unfilled")
         report.warn("table_unfilled", "every value cell of table 二 is blank", "t2")
         return table
+    for code, detail in problems:
+        report.warn(code, detail, "t2")
     money = _money_columns()
     for key, columns, values in collected:
         for col, raw in zip(columns, values, strict=True):

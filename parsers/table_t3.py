@@ -83,12 +83,13 @@ def read_t3(rows: list[Row], report: Report) -> Table | None:
             "t3",
         )
     _choose_variant(table, raw_rows, report)
-    for code, detail in notes:
-        report.warn(code, detail, "t3")
     if all_blank(list(raw_rows.values())):
+        # An unfilled template: its blank rows are no reading problems, only this one fact.
         table.flags.append("table_unfilled")
         report.warn("table_unfilled", "every value cell of table 三 is blank", "t3")
         return table
+    for code, detail in notes:
+        report.warn(code, detail, "t3")
     for key, values in raw_rows.items():
         for col, raw in zip(columns, values, strict=True):
             table.cells[(key, col)] = count_cell(key, col, raw, is_total=col == "total")
