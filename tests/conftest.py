@@ -35,6 +35,15 @@ def shared() -> Path:
     return SHARED
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _captures_outside_the_checkout(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Crawls the tests start (in subprocesses, from the repository root) keep their WARC
+    captures in a temporary folder, not in ./warc of the checkout."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("NIANBAO_WARC_DIR", str(tmp_path_factory.mktemp("warc")))
+        yield
+
+
 # --- Services -------------------------------------------------------------------------------
 
 #: Server (maintenance database) the PostgreSQL tests create their database on.
