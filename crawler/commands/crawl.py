@@ -13,6 +13,7 @@ from nianbao.crawler.lock import EXIT_LOCKED, AlreadyRunning, run_lock
 from nianbao.crawler.middlewares.cassette import RECORD_MODES, STAT_MISS
 from nianbao.crawler.notify import notify
 
+from .database import add_db_argument
 from .output import print_table
 from .runreport import close_run, open_run, print_run_report, run_status
 from .settings import build_settings
@@ -32,9 +33,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="serve every request from the cassettes; a request no cassette holds fails the run",
     )
     mode.add_argument("--record", choices=RECORD_MODES, help="record cassettes (vcrpy mode)")
-    parser.add_argument(
-        "--db", help="SQLAlchemy URL (default: $NIANBAO_DB or sqlite:///nianbao.db)"
-    )
+    add_db_argument(parser)
     parser.add_argument("--cassette-dir", help="folder of per-spider cassette folders")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a hard rule fails")
     parser.add_argument(
