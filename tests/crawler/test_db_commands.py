@@ -195,3 +195,24 @@ def test_parse_and_list_take_db(
         line.startswith("sichuan_luding") and line.rstrip().endswith(" 1")
         for line in out.splitlines()
     )
+
+
+def test_every_subcommand_takes_db() -> None:
+    """Every subcommand that reads or writes reports takes --db URL (``db`` on each action)."""
+    import argparse
+
+    from nianbao.crawler.cli import build_parser, command_modules
+
+    parser = build_parser()
+    subparsers = next(
+        action for action in parser._actions if isinstance(action, argparse._SubParsersAction)
+    )
+    names = {"crawl", "parse", "list", "db", "revisions", "export", "serve", "reparse"}
+    assert names <= {module.COMMAND for module in command_modules()}
+    for name in sorted(names):
+        sub = subparsers.choices[name]
+        nested = [a for a in sub._actions if isinstance(a, argparse._SubParsersAction)]
+        targets = list(nested[0].choices.values()) if nested else [sub]
+        for target in targets:
+            options = {option for action in target._actions for option in action.option_strings}
+            assert "--db" in options, f"nianbao {name} {target.prog} has no --db"
