@@ -72,7 +72,8 @@ def test_view_runs_the_rules_once_both_years_are_stored(engine: Engine, pair) ->
         (c.rule, c.binding): (c.status, _number(c.lhs), _number(c.rhs))
         for c in cross_year_checks(current, previous)
     }
-    assert {k: (s, _number(lhs), _number(rhs)) for k, (s, lhs, rhs) in view.items()} == expected
+    stored = {key: (status, _number(lhs), _number(rhs)) for key, (status, lhs, rhs) in view.items()}
+    assert stored == expected
     # 泸定 上年结转 all 0 against 洪泽 结转下年度 all 0; 行政规范性文件 现行有效 14 against 5 + 0 - 0.
     assert view[("X_CARRY", "total")][0] == "pass"
     assert view[("T2_2021_IN_FORCE_ROLL", "normative_documents")][0] == "fail"
