@@ -74,6 +74,7 @@ def test_view_runs_the_rules_once_both_years_are_stored(engine: Engine, pair) ->
     }
     stored = {key: (status, _number(lhs), _number(rhs)) for key, (status, lhs, rhs) in view.items()}
     assert stored == expected
-    # 泸定 上年结转 all 0 against 洪泽 结转下年度 all 0; 行政规范性文件 现行有效 14 against 5 + 0 - 0.
+    # 泸定 上年结转 all 0 against 洪泽 结转下年度 all 0;
+    # 行政规范性文件 现行有效 14 against 5 + 0 - 0.
     assert view[("X_CARRY", "total")][0] == "pass"
     assert view[("T2_2021_IN_FORCE_ROLL", "normative_documents")][0] == "fail"
