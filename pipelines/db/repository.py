@@ -297,6 +297,9 @@ def _find_or_create_authority(
             authority.inferred = False
         if portal and not authority.portal:
             authority.portal = portal
+        if authority.division_code is None and authority.region_source is None:
+            # Stored before 0002 (or with no region then): place it now, once it can be.
+            _place(session, authority, classify(name, publisher=publisher, portal=portal), depth)
         return authority
     facts = classify(name, publisher=publisher, portal=portal)
     same_unit = _government_by_code(session, facts)
@@ -306,15 +309,23 @@ def _find_or_create_authority(
         if portal and not same_unit.portal:
             same_unit.portal = portal
         return same_unit
-    authority = AuthorityRow(name=name, portal=portal, inferred=inferred, **_facts_columns(facts))
+    authority = AuthorityRow(name=name, portal=portal, inferred=inferred)
     session.add(authority)
+    _place(session, authority, facts, depth)
+    return authority
+
+
+def _place(session: Session, authority: AuthorityRow, facts: AuthorityFacts, depth: int) -> None:
+    """Write tier and region onto ``authority`` and link (creating) its parent government."""
+    for key, value in _facts_columns(facts).items():
+        if value is not None:
+            setattr(authority, key, value)
     session.flush()
-    if facts.parent and facts.parent != name and depth < 4:
+    if facts.parent and facts.parent != authority.name and depth < 4 and not authority.parent_id:
         parent = _find_or_create_authority(
             session, facts.parent, portal=None, publisher=None, inferred=True, depth=depth + 1
         )
         authority.parent_id = parent.id
-    return authority
 
 
 def _replace_children(session: Session, report_id: int, report: Report) -> None:

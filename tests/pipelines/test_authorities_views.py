@@ -237,7 +237,9 @@ def test_report_check_lists_broken_rules(
 # --- Migrating data made by 0001 -----------------------------------------------------------
 
 
-def test_upgrade_from_0001_keeps_the_stored_reports(engine: Engine) -> None:
+def test_upgrade_from_0001_keeps_the_stored_reports(
+    engine: Engine, luding_report: Callable[..., Report]
+) -> None:
     upgrade(engine, "0001")
     with engine.begin() as connection:
         connection.execute(
@@ -269,6 +271,14 @@ def test_upgrade_from_0001_keeps_the_stored_reports(engine: Engine) -> None:
     with engine.connect() as connection:
         urls = connection.execute(text("SELECT source_urls FROM report")).scalar_one()
     assert "ldxrmzf2024zfnbzf/article/633321" in str(urls)
+
+    # The authority stored before 0002 is placed in the 行政区划 on its next save.
+    with session_factory(engine)() as session:
+        save_report(session, luding_report(), spider="sichuan_luding", portal=None)
+    assert rows(engine, "SELECT level, division_code FROM authority WHERE id = 1") == [
+        ("county", "513322")
+    ]
+    assert rows(engine, "SELECT count(*) FROM report") == [(1,)]
 
     # And back: 0002 downgrades to the 0001 schema, the report still there.
     downgrade(engine, "0001")
