@@ -110,6 +110,8 @@ def _migrate(engine: Engine, step: Any) -> None:
     On SQLite, foreign keys are switched off around it (outside the transaction, where SQLite
     honours the pragma), as Alembic's batch mode needs to rebuild a table other tables point
     at; ``PRAGMA foreign_key_check`` then refuses to commit a migration that broke a reference.
+    ``legacy_alter_table`` lets batch mode rename its rebuilt table back while the analyst views
+    read that table (modern SQLite re-checks every view on RENAME and fails mid-rebuild).
     """
     config = alembic_config()
     with engine.connect() as connection:
@@ -117,6 +119,7 @@ def _migrate(engine: Engine, step: Any) -> None:
         driver = connection.connection.driver_connection
         if sqlite:
             driver.execute("PRAGMA foreign_keys=OFF")
+            driver.execute("PRAGMA legacy_alter_table=ON")
         try:
             with connection.begin():
                 config.attributes["connection"] = connection
@@ -127,6 +130,7 @@ def _migrate(engine: Engine, step: Any) -> None:
                         raise RuntimeError(f"migration broke foreign keys: {broken[:5]}")
         finally:
             if sqlite:
+                driver.execute("PRAGMA legacy_alter_table=OFF")
                 driver.execute("PRAGMA foreign_keys=ON")
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, text
@@ -284,3 +285,35 @@ def test_upgrade_from_0001_keeps_the_stored_reports(
     downgrade(engine, "0001")
     assert current_revision(engine) == "0001"
     assert rows(engine, "SELECT report_year FROM report") == [(2024,)]
+
+
+def test_a_later_migration_can_rebuild_a_table_the_views_read(
+    tmp_path: Path, luding_report: Callable[..., Report]
+) -> None:
+    """SQLite batch mode (what later migrations use there) rebuilds a table and renames it
+    back; the views reading it must not stop that. PostgreSQL alters tables in place."""
+    import sqlalchemy as sa
+    from alembic.operations import Operations
+    from alembic.runtime.migration import MigrationContext
+
+    from nianbao.pipelines.db.engine import _migrate
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'rebuild.db'}")
+    upgrade(engine)
+    with session_factory(engine)() as session:
+        save_report(session, luding_report(), spider="a", portal=None)
+
+    def rebuild(config: object) -> None:
+        connection = config.attributes["connection"]  # type: ignore[attr-defined]
+        operations = Operations(MigrationContext.configure(connection))
+        with operations.batch_alter_table("report", recreate="always") as batch:
+            batch.add_column(sa.Column("note", sa.Text(), nullable=True))
+        with operations.batch_alter_table("cell", recreate="always") as batch:
+            batch.add_column(sa.Column("note", sa.Text(), nullable=True))
+
+    _migrate(engine, rebuild)
+    assert rows(engine, "SELECT authority, t3_new_requests FROM report_wide") == [
+        ("泸定县人民政府", 34)
+    ]
+    assert rows(engine, "PRAGMA foreign_keys") == [(1,)]
+    engine.dispose()
