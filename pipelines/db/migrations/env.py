@@ -13,6 +13,13 @@
         config.attributes["connection"] = connection
         command.revision(config, "what changed", autogenerate=True, rev_id="0002")
 
+Give a new revision the next number (0002 is authorities/revisions/views; later issues add
+theirs on top) and never edit an applied one. The views (``report_wide``, ``report_value``,
+``report_check`` from 0002, and later ones) read the tables: a revision that renames or drops a
+column a view selects drops and recreates that view with its own frozen SQL, as 0002 does.
+On SQLite, :func:`~nianbao.pipelines.db.engine.upgrade` runs batch-mode table rebuilds with
+foreign keys off and ``legacy_alter_table`` on, so rebuilding a table a view reads works.
+
 To print the SQL instead of running it (for a DBA): set ``sqlalchemy.url`` on the config and
 call ``command.upgrade(config, "head", sql=True)``.
 """
