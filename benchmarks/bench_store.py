@@ -28,7 +28,7 @@ from sqlalchemy.engine import make_url
 
 from nianbao.parsers import parse_path
 from nianbao.parsers.model import Report
-from nianbao.pipelines.db import make_engine, save_report, session_factory, upgrade
+from nianbao.pipelines.db import analyze, make_engine, save_report, session_factory, upgrade
 from nianbao.pipelines.db.browse import QUERIES
 
 #: Seeds whose text does not name the authority (seeds/README.md names it).
@@ -85,6 +85,7 @@ def store(url: str, reports: list[Report], total: int, rounds: int) -> dict[str,
         with sessions() as session:
             save_report(session, report, spider="bench", portal=None)
     elapsed = time.perf_counter() - start
+    analyze(engine)  # as the store pipeline does when a crawl closes
     sql = QUERIES["applications_per_township_by_year"]["sql"]
     timings = []
     with engine.connect() as connection:

@@ -27,7 +27,7 @@ from scrapy.exceptions import DropItem, NotConfigured
 
 from nianbao.parsers.model import Report
 
-from .db import UnkeyedReport, make_engine, save_report, session_factory, upgrade
+from .db import UnkeyedReport, analyze, make_engine, save_report, session_factory, upgrade
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -107,6 +107,10 @@ class StorePipeline:
 
     def close_spider(self, spider: Spider | None = None) -> None:
         if self.engine is not None:
+            try:
+                analyze(self.engine)  # planner statistics for the analysts' joins
+            except Exception:  # statistics are an optimisation; never fail a crawl on them
+                logger.exception("ANALYZE after the crawl failed")
             self.engine.dispose()
         self.engine = None
         self.sessions = None

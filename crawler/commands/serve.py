@@ -34,6 +34,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from sqlalchemy.engine import make_url
 
+    from nianbao.pipelines.db import analyze
     from nianbao.pipelines.db.browse import copy_to_sqlite, metadata
 
     url = make_url(database_url(args))
@@ -42,8 +43,8 @@ def run(args: argparse.Namespace) -> int:
         if not url.database or url.database == ":memory:":
             print("nianbao serve: needs a SQLite file or a PostgreSQL URL", file=sys.stderr)
             return 2
-        with open_database(args):  # bring the schema (and its views) to head
-            pass
+        with open_database(args) as engine:  # schema (and views) at head, fresh statistics
+            analyze(engine)
         path = Path(url.database)
     else:
         path = args.snapshot or workdir / "nianbao.db"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from .engine import (
     alembic_config,
+    analyze,
     current_revision,
     downgrade,
     head_revision,
@@ -28,6 +29,7 @@ __all__ = [
     "SaveOutcome",
     "UnkeyedReport",
     "alembic_config",
+    "analyze",
     "canonical_authority",
     "current_revision",
     "downgrade",

@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 from sqlalchemy import Engine, insert, select
 
-from .engine import make_engine, upgrade
+from .engine import analyze, make_engine, upgrade
 from .models import Base
 
 TITLE = "nianbao · 政府信息公开工作年度报告 / Annual reports on open government information"
@@ -307,6 +307,7 @@ def copy_to_sqlite(source: Engine, path: Path) -> Path:
                     for batch in result.mappings().partitions(5000):
                         writer.execute(insert(table), [dict(row) for row in batch])
             driver.execute("PRAGMA foreign_keys=ON")
+        analyze(target)
     finally:
         target.dispose()
     return path

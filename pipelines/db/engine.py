@@ -97,6 +97,19 @@ def make_engine(url: str | URL, **kwargs: Any) -> Engine:
     return create_engine(parsed, **kwargs)
 
 
+def analyze(engine: Engine) -> None:
+    """Refresh the query planner's statistics (after a crawl, before browsing).
+
+    Without them SQLite plans a join of ``report`` and ``cell`` by the (family, row, column)
+    index and reads every matching cell of every report for each report: minutes instead of
+    milliseconds on 10,000 reports. ``analysis_limit`` keeps ANALYZE to a few milliseconds.
+    """
+    with engine.begin() as connection:
+        if connection.dialect.name == "sqlite":
+            connection.exec_driver_sql("PRAGMA analysis_limit=1000")
+        connection.exec_driver_sql("ANALYZE")
+
+
 def alembic_config() -> Config:
     """An Alembic configuration without ``alembic.ini``, usable from an installed package."""
     config = Config()

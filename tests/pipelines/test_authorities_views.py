@@ -317,3 +317,33 @@ def test_a_later_migration_can_rebuild_a_table_the_views_read(
     ]
     assert rows(engine, "PRAGMA foreign_keys") == [(1,)]
     engine.dispose()
+
+
+def test_statistics_let_sqlite_join_cells_by_report(
+    tmp_path: Path, zero_t3_report: Callable[[str, int, str], Report]
+) -> None:
+    """After ANALYZE (run when a crawl closes), an analyst's join of report and cell reads each
+    report's cells through the report index instead of every matching cell for each report."""
+    from nianbao.pipelines.db import analyze
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'plan.db'}")
+    upgrade(engine)
+    with session_factory(engine)() as session:
+        for number in range(300):  # more reports than cells per report
+            save_report(
+                session,
+                zero_t3_report(f"渔洋{number}镇人民政府", 2024, "t3_2021"),
+                spider="x",
+                portal=None,
+            )
+    join = (
+        "EXPLAIN QUERY PLAN SELECT r.report_year, c.value FROM report r "
+        "LEFT JOIN cell c ON c.report_id = r.id AND c.family = 't3' "
+        "AND c.row_key = 'new_requests' AND c.col_key = 'total'"
+    )
+    before = " ".join(str(row) for row in rows(engine, join))
+    analyze(engine)
+    after = " ".join(str(row) for row in rows(engine, join))
+    engine.dispose()
+    assert "ix_cell_family_row_key_col_key" in before
+    assert "(report_id=?)" in after
