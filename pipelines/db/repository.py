@@ -504,22 +504,30 @@ def _better_than_stored(session: Session, stored: ReportRow, report: Report) -> 
     return bool(report.published and stored.published and report.published > stored.published)
 
 
+def _existing_authority(
+    session: Session, name: str, *, portal: str | None, publisher: str | None
+) -> AuthorityRow | None:
+    """The stored authority ``name`` denotes (by name, or as the same unit), creating nothing."""
+    found = session.scalar(select(AuthorityRow).where(AuthorityRow.name == name))
+    if found is None:
+        found = _government_by_code(session, classify(name, publisher=publisher, portal=portal))
+    return found
+
+
 def _page_stored_as(
-    session: Session, url: str | None, authority_id: int, year: int, scope: str
+    session: Session, url: str | None, authority: AuthorityRow | None, year: int, scope: str
 ) -> ReportRow | None:
     """The report another key holds for this page, if the page was stored under another key."""
     if not url:
         return None
-    return session.scalar(
-        select(ReportRow)
-        .where(ReportRow.source_url == url)
-        .where(
-            (ReportRow.authority_id != authority_id)
+    statement = select(ReportRow).where(ReportRow.source_url == url)
+    if authority is not None:
+        statement = statement.where(
+            (ReportRow.authority_id != authority.id)
             | (ReportRow.report_year != year)
             | (ReportRow.scope != scope)
         )
-        .limit(1)
-    )
+    return session.scalar(statement.limit(1))
 
 
 def _save(
@@ -530,13 +538,11 @@ def _save(
     parsed_from: str | None,
 ) -> SaveOutcome:
     name, year, scope = _report_key(report)
-    authority = _find_or_create_authority(
-        session, name, portal=portal, publisher=report.publisher, inferred=False
-    )
     values = _report_values(report)
     values["parsed_from"] = parsed_from
     now = _now()
-    elsewhere = _page_stored_as(session, report.source_url, authority.id, year, scope)
+    known = _existing_authority(session, name, portal=portal, publisher=report.publisher)
+    elsewhere = _page_stored_as(session, report.source_url, known, year, scope)
     if elsewhere is not None:
         # The page was stored as another report: a broken page (or a changed parser) must not
         # move or fork it silently. The reading is kept beside the stored one, with the warning.
@@ -554,6 +560,9 @@ def _save(
             now=now,
         )
         return "conflict"
+    authority = _find_or_create_authority(
+        session, name, portal=portal, publisher=report.publisher, inferred=False
+    )
     stored = session.scalar(
         select(ReportRow)
         .where(
@@ -592,12 +601,11 @@ def _save(
         return "new"
     stored.last_seen = now
     known_page = report.source_url in (stored.source_urls or []) or not report.source_url
-    if report.source_url and not known_page:
-        stored.source_urls = [*(stored.source_urls or []), report.source_url]
     if _is_unchanged(session, stored, values, report):
         return "unchanged"
     if not known_page and _same_numbers(session, stored, report):
         # The same report at another address (a mirror, the county portal's copy): one more URL.
+        stored.source_urls = [*(stored.source_urls or []), report.source_url]
         return "unchanged"
     if _cell_count(report) < _stored_cell_count(session, stored.id):
         # A broken or truncated page must not replace a better stored reading.
@@ -627,6 +635,8 @@ def _save(
     note = "changed" if known_page else "republished at another address"
     if report.content_sha256 == stored.content_sha256:
         note = "re-read (same text)"
+    if not known_page:
+        stored.source_urls = [*(stored.source_urls or []), report.source_url]
     _supersede(session, stored, report, values, spider=spider, note=note, now=now)
     return "updated"
 

@@ -180,3 +180,27 @@ def test_revisions_survive_in_the_database_for_plain_sql(
         "JOIN report r ON r.id = v.report_id ORDER BY v.number",
     )
     assert found == [(1, "superseded", CELLS, 5), (2, "current", CELLS, 0)]
+
+
+def test_a_conflict_adds_no_authority_and_no_url(
+    sessions: sessionmaker[Session], engine: Engine, luding_report: Callable[..., Report]
+) -> None:
+    save(sessions, luding_report())
+    # The same page now read as another organ's report: no 泸定县信访局 row is made for it.
+    renamed = luding_report()
+    renamed.authority = "泸定县信访局"
+    assert save(sessions, renamed) == "conflict"
+    assert rows(engine, "SELECT count(*) FROM authority WHERE name = '泸定县信访局'") == [(0,)]
+    # Another page with a reading that is not better: kept aside, its URL not claimed.
+    claim = luding_report(t4_padding_misread=True)
+    claim.source_url = MIRROR
+    assert save(sessions, claim) == "conflict"
+    with sessions() as session:
+        row = find_report(session, LUDING, 2024)
+        assert row is not None
+        assert row.source_urls == [luding_report().source_url]
+    assert [(n, s) for n, s, _ in revisions(sessions)] == [
+        (1, "current"),
+        (2, "conflict"),
+        (3, "conflict"),
+    ]
