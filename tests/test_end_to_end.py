@@ -8,21 +8,19 @@ the same items from that cassette once the simulator is gone.
 
 from __future__ import annotations
 
-import http.server
 import json
 import os
 import re
 import sqlite3
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import ClassVar
 
 import pytest
+from simulator import Portal, serving
 
-from nianbao.crawler.middlewares.cassette import Interaction, load_cassette, load_interactions
+from nianbao.crawler.middlewares.cassette import load_cassette, load_interactions
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRAPY = [sys.executable, "-m", "scrapy"]
@@ -109,43 +107,14 @@ def test_replay_fails_loudly_on_a_request_no_cassette_holds(tmp_path: Path) -> N
     assert "http://www.luding.gov.cn/ldxrmzf2024zfnbzf/" in result.stderr
 
 
-class _PortalSimulator(http.server.BaseHTTPRequestHandler):
-    """Answers proxied requests (absolute URLs) with recorded portal pages."""
-
-    pages: ClassVar[dict[str, Interaction]] = {}
-    seen: ClassVar[list[str]] = []
-
-    def do_GET(self) -> None:
-        self.seen.append(self.path)
-        page = self.pages.get(self.path)
-        if page is None:
-            self.send_error(404)
-            return
-        self.send_response(page.status)
-        for name, value in page.headers.items():
-            for item in [value] if isinstance(value, str | bytes) else value:
-                if name.lower() not in ("content-length", "transfer-encoding"):
-                    self.send_header(name, item if isinstance(item, str) else item.decode())
-        self.send_header("Content-Length", str(len(page.body)))
-        self.end_headers()
-        self.wfile.write(page.body)
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 @pytest.fixture
-def portal_simulator() -> Iterator[tuple[str, type[_PortalSimulator]]]:
-    handler = type("Handler", (_PortalSimulator,), {"seen": []})
-    handler.pages = {i.url: i for i in load_interactions(ROOT / "cassettes/sichuan_luding")}
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", handler
-    finally:
-        server.shutdown()
-        server.server_close()
+def portal_simulator() -> Iterator[tuple[str, Portal]]:
+    """The 泸定县 pages of the committed cassette, served as the spider's HTTP proxy."""
+    portal = Portal()
+    for interaction in load_interactions(ROOT / "cassettes/sichuan_luding"):
+        portal.add(interaction)
+    with serving(portal) as proxy:
+        yield proxy, portal
 
 
 def _items(path: Path) -> list[dict[str, object]]:
@@ -156,9 +125,9 @@ def _items(path: Path) -> list[dict[str, object]]:
 
 
 def test_record_then_replay_gives_the_same_items(
-    tmp_path: Path, portal_simulator: tuple[str, type[_PortalSimulator]]
+    tmp_path: Path, portal_simulator: tuple[str, Portal]
 ) -> None:
-    proxy, handler = portal_simulator
+    proxy, portal = portal_simulator
     cassettes = tmp_path / "cassettes"
     common = [
         "-s",
@@ -190,7 +159,7 @@ def test_record_then_replay_gives_the_same_items(
         http_proxy=proxy,
     )
     assert result.returncode == 0, result.stderr[-3000:]
-    assert LUDING_URL in handler.seen  # the pages really came from the simulator
+    assert ("GET", LUDING_URL) in portal.seen  # the pages really came from the simulator
     cassette = cassettes / "sichuan_luding" / "www.luding.gov.cn.yaml"
     assert {i.url for i in load_cassette(cassette)} >= {LUDING_URL}
 

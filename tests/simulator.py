@@ -1,0 +1,100 @@
+"""A local portal simulator: an HTTP proxy on 127.0.0.1 that answers from a table of pages.
+
+Spiders run unchanged against their real URLs with ``http_proxy`` pointing here, so the hosts,
+the domain rules and robots.txt behave as on the live portals while nothing leaves the
+machine. Every request is recorded (method, URL) for the tests to inspect. GET is answered by
+URL; POST by URL and, for Hanweb's ``dataproxy.jsp``, by the ``columnid`` of its form (one
+endpoint serves every column of a site).
+"""
+
+from __future__ import annotations
+
+import http.server
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from urllib.parse import parse_qs
+
+from nianbao.crawler.middlewares.cassette import Interaction, normalize_url
+
+
+@dataclass
+class Portal:
+    """The pages the simulator serves: ``(method, normalised URL, form key)`` -> answer."""
+
+    pages: dict[tuple[str, str, str], Interaction] = field(default_factory=dict)
+    seen: list[tuple[str, str]] = field(default_factory=list)
+    user_agents: list[str] = field(default_factory=list)
+
+    def add(self, interaction: Interaction) -> None:
+        self.pages[self._key(interaction.method, interaction.url, interaction.request_body)] = (
+            interaction
+        )
+
+    def html(self, url: str, body: str, status: int = 200) -> None:
+        headers = {"Content-Type": "text/html; charset=utf-8"}
+        self.add(Interaction("GET", url, status, headers, body.encode("utf-8")))
+
+    def text(
+        self, url: str, body: str, content_type: str, method: str = "GET", form: str = ""
+    ) -> None:
+        headers = {"Content-Type": content_type}
+        self.add(Interaction(method, url, 200, headers, body.encode("utf-8"), form.encode()))
+
+    @staticmethod
+    def _key(method: str, url: str, body: bytes) -> tuple[str, str, str]:
+        form = ""
+        if method == "POST":
+            form = ",".join(parse_qs(body.decode("utf-8", "replace")).get("columnid", []))
+        return (method, normalize_url(url), form)
+
+    def answer(self, method: str, url: str, body: bytes) -> Interaction | None:
+        self.seen.append((method, url))
+        return self.pages.get(self._key(method, url, body))
+
+
+def _handler(portal: Portal) -> type[http.server.BaseHTTPRequestHandler]:
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def _serve(self, method: str) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else b""
+            portal.user_agents.append(self.headers.get("User-Agent", ""))
+            page = portal.answer(method, self.path, body)
+            if page is None:
+                self.send_response(404)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            self.send_response(page.status)
+            for name, value in page.headers.items():
+                for item in [value] if isinstance(value, str | bytes) else value:
+                    if name.lower() not in ("content-length", "transfer-encoding"):
+                        self.send_header(name, item if isinstance(item, str) else item.decode())
+            self.send_header("Content-Length", str(len(page.body)))
+            self.end_headers()
+            self.wfile.write(page.body)
+
+        def do_GET(self) -> None:
+            self._serve("GET")
+
+        def do_POST(self) -> None:
+            self._serve("POST")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    return Handler
+
+
+@contextmanager
+def serving(portal: Portal) -> Iterator[str]:
+    """Run the simulator; yields the proxy URL (``http://127.0.0.1:PORT``)."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _handler(portal))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
