@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from nianbao.crawler.testing.portal import Fault, SimulatedPortal, real_reports  # noqa: E402
+from nianbao.crawler.testing.portal import FIRST_NIGHT_FAULTS, Fault, SimulatedPortal, real_reports  # noqa: E402
 
 SETTINGS = {
     "SPIDER_MODULES": "nianbao.crawler.testing.spiders",
@@ -39,19 +39,6 @@ SETTINGS = {
     "NIANBAO_PROGRESS": "off",
     "LOG_LEVEL": "WARNING",
 }
-FIRST_NIGHT = [
-    ("渔洋镇", Fault("status", "", times=2, status=503)),
-    ("邙岭镇人民政府", Fault("status", "", status=500)),
-    ("凉州区四坝镇人民政府", Fault("timeout", "", delay=4)),
-    ("劳动镇", Fault("reset", "")),
-    ("佳县螅镇人民政府", Fault("truncate", "")),
-    ("重庆市九龙坡区二郎街道办事处", Fault("status", "", status=412)),
-    ("耒阳市马水镇人民政府", Fault("status", "", status=403)),
-    ("迁安市大五里镇人民政府", Fault("redirect_loop", "")),
-    ("抚松县东岗镇人民政府", Fault("gigantic", "")),
-    ("威海市文登区信访局", Fault("challenge", "")),
-    ("泸定县人民政府", Fault("gbk", "")),
-]
 BROKEN_STORED = [
     ("渔洋镇", Fault("cut", "")),
     ("泸定县人民政府", Fault("cut", "")),
@@ -118,7 +105,7 @@ def main() -> None:
         lost = 0
         nights = []
 
-        inject(portal, FIRST_NIGHT)
+        inject(portal, FIRST_NIGHT_FAULTS)
         status, run, elapsed = crawl(portal, db, tmp)
         # What a full crawl downloads: every list page and every report page.
         first_downloads = portal.pages + len(portal.reports)

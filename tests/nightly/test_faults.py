@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from nightcrawl import Nights
 
-from nianbao.crawler.testing.portal import Fault, SimulatedPortal
+from nianbao.crawler.testing.portal import FIRST_NIGHT_FAULTS, Fault, SimulatedPortal
 
 
 def _path(portal: SimulatedPortal, authority: str) -> str:
@@ -17,27 +17,13 @@ def _path(portal: SimulatedPortal, authority: str) -> str:
     return portal.report_path(index)
 
 
-#: Night one: (authority whose page fails, fault). 渔洋镇 fails twice, then answers.
-FIRST_NIGHT = [
-    ("渔洋镇", Fault("status", "", times=2, status=503)),
-    ("邙岭镇人民政府", Fault("status", "", status=500)),
-    ("凉州区四坝镇人民政府", Fault("timeout", "", delay=4)),
-    ("劳动镇", Fault("reset", "")),
-    ("佳县螅镇人民政府", Fault("truncate", "")),
-    ("重庆市九龙坡区二郎街道办事处", Fault("status", "", status=412)),
-    ("耒阳市马水镇人民政府", Fault("status", "", status=403)),
-    ("迁安市大五里镇人民政府", Fault("redirect_loop", "")),
-    ("抚松县东岗镇人民政府", Fault("gigantic", "")),
-    ("威海市文登区信访局", Fault("challenge", "")),
-    ("泸定县人民政府", Fault("gbk", "")),
-]
 #: Reports that cannot be stored on night one (every fault above but the burst and GBK).
 UNREACHABLE = 9
 
 
 def test_faults_survived_counted_and_retried(nights: Nights) -> None:
     portal = nights.portal
-    for authority, fault in FIRST_NIGHT:
+    for authority, fault in FIRST_NIGHT_FAULTS:
         fault.path = _path(portal, authority)
         portal.faults.append(fault)
 
