@@ -28,8 +28,7 @@ class CleanText:
 
 def _walk_text(html: str) -> str:
     rows = rows_from_html(parse_html_document(html))
-    lines = (" | ".join(r.filled()) if r.exact else " ".join(r.filled()) for r in rows)
-    return strip_chrome("\n".join(lines))
+    return strip_chrome("\n".join(row.line for row in rows))
 
 
 def _anchors(text: str) -> set[str]:

@@ -31,6 +31,11 @@ class Row:
     def text(self) -> str:
         return " ".join(cell for cell in self.cells if cell)
 
+    @property
+    def line(self) -> str:
+        """The row as one line of text: grid cells joined by " | ", as trafilatura prints."""
+        return " | ".join(self.filled()) if self.exact else self.text
+
     def filled(self) -> list[str]:
         return [cell for cell in self.cells if cell]
 

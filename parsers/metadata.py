@@ -140,18 +140,19 @@ def find_publisher(text: str, meta_source: str | None = None) -> str | None:
     match = _SOURCE_LABEL.search(text[:3000])
     if match:
         return match.group(1)
-    return _publisher_block(text)
+    return _header_block(text, "发布机构")
 
 
-def _publisher_block(text: str) -> str | None:
-    """A 索引号 | 公开方式 | 发布机构 header line with its values on the next line."""
+def _header_block(text: str, label: str) -> str | None:
+    """The value under ``label`` in a metadata header line ("索引号 公开方式 发布机构") whose
+    values stand on the next line."""
     lines = text[:3000].splitlines()
     for index, line in enumerate(lines[:-1]):
         labels = line.split()
-        if "发布机构" in labels:
+        if label in labels:
             values = lines[index + 1].split()
             if len(values) == len(labels):
-                return values[labels.index("发布机构")]
+                return values[labels.index(label)]
     return None
 
 
@@ -159,14 +160,7 @@ def find_index_no(text: str) -> str | None:
     match = _INDEX_NO.search(text[:3000])
     if match:
         return match.group(1)
-    lines = text[:3000].splitlines()
-    for index, line in enumerate(lines[:-1]):
-        labels = line.split()
-        if "索引号" in labels:
-            values = lines[index + 1].split()
-            if len(values) == len(labels):
-                return values[labels.index("索引号")]
-    return None
+    return _header_block(text, "索引号")
 
 
 def find_report_year(

@@ -16,7 +16,7 @@ from pathlib import Path
 from lxml import etree
 
 from .checks import run_checks
-from .chrome import strip_chrome
+from .chrome import END_MARKERS, strip_chrome
 from .layout import Row, decode_html, parse_html_document, rows_from_html, rows_from_text
 from .metadata import extract_metadata
 from .model import ParseError, Report, Table
@@ -66,7 +66,7 @@ def parse_html(
     root = parse_html_document(html)
     meta = _meta_tags(root)
     rows = _strip_chrome_rows(rows_from_html(root))
-    text = clean_text if clean_text is not None else "\n".join(_row_line(row) for row in rows)
+    text = clean_text if clean_text is not None else "\n".join(row.line for row in rows)
     report = _parse_rows(rows, text, url=url, hints=hints, meta=meta)
     if traditional:
         report.warn("traditional_script", "converted to Simplified script before parsing")
@@ -147,10 +147,6 @@ def _meta_tags(root: etree._Element) -> dict[str, str]:
     return out
 
 
-def _row_line(row: Row) -> str:
-    return " | ".join(row.filled()) if row.exact else " ".join(row.filled())
-
-
 def _strip_chrome_rows(rows: list[Row]) -> list[Row]:
     """Drop chrome lines outside tables; cut the page at its end-of-article marker."""
     kept: list[Row] = []
@@ -158,20 +154,13 @@ def _strip_chrome_rows(rows: list[Row]) -> list[Row]:
         if row.exact:
             kept.append(row)
             continue
-        line = " ".join(row.filled())
-        clean = strip_chrome(line)
-        if clean != line and not clean:
-            if line != clean and _is_end_marker(line):
+        line = row.text
+        if line and not strip_chrome(line):  # the whole line is chrome
+            if any(marker in line for marker in END_MARKERS):
                 break
             continue
         kept.append(row)
     return kept
-
-
-def _is_end_marker(line: str) -> bool:
-    from .chrome import END_MARKERS
-
-    return any(marker in line for marker in END_MARKERS)
 
 
 def _first_index(rows: list[Row], anchors: tuple[str, ...], start: int = 0) -> int | None:
@@ -283,7 +272,7 @@ def _parse_rows(
 
 def _prose_text(rows: list[Row], report: Report) -> str:
     """Text outside the tables' value rows, so table cells never read as prose figures."""
-    return "\n".join(" ".join(row.filled()) for row in rows if not row.exact)
+    return "\n".join(row.text for row in rows if not row.exact)
 
 
 def _align_unsigned_t3(report: Report) -> None:

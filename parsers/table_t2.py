@@ -15,6 +15,7 @@ from .layout import Row
 from .model import Report, Table
 from .normalize import normalize_label
 from .rowreader import fit_values, is_label
+from .spec import table_spec
 
 _HEADER_START = "信息内容"
 _BLOCK_START = "第二十条"  # 第二十条第（一）项 …, cut or wrapped in some reports
@@ -24,8 +25,6 @@ _VARIANTS = ("t2_2021", "t2_2019")
 @cache
 def _columns() -> dict[str, list[tuple[str, str]]]:
     """normalized column label -> [(variant, column key)]."""
-    from .spec import table_spec
-
     out: dict[str, list[tuple[str, str]]] = {}
     for variant in _VARIANTS:
         for column in table_spec(variant).columns:
@@ -36,8 +35,6 @@ def _columns() -> dict[str, list[tuple[str, str]]]:
 
 @cache
 def _rows() -> dict[str, str]:
-    from .spec import table_spec
-
     out: dict[str, str] = {}
     for variant in _VARIANTS:
         for row in table_spec(variant).stored_rows():
@@ -48,8 +45,6 @@ def _rows() -> dict[str, str]:
 
 @cache
 def _money_columns() -> frozenset[str]:
-    from .spec import table_spec
-
     return frozenset(
         col.key for v in _VARIANTS for col in table_spec(v).columns if col.type == "decimal"
     )
