@@ -38,6 +38,10 @@ class Cell:
     source: str = "printed"
     derived: Number | None = None
     flags: list[str] = field(default_factory=list)
+    #: Why this value may be wrong although it was read (``None``: the page decides it). Set
+    #: when the page itself is ambiguous: a positional placement that is not unique, value rows
+    #: that do not match the label count, a shape fallback. Stored in ``cell.uncertain``.
+    uncertain: str | None = None
 
 
 @dataclass(slots=True)
@@ -173,6 +177,15 @@ class Report:
                 }
                 for family, table in self.tables.items()
                 if any(cell.derived is not None for cell in table.cells.values())
+            },
+            "uncertain": {
+                family: {
+                    f"{cell.row}:{cell.col}": cell.uncertain
+                    for cell in table.cells.values()
+                    if cell.uncertain
+                }
+                for family, table in self.tables.items()
+                if any(cell.uncertain for cell in table.cells.values())
             },
             "prose": {m.key: m.value for m in self.prose},
             "checks": [
