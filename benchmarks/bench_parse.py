@@ -4,12 +4,19 @@ Prints reports/s for parse + checks (from page HTML or text), the time lxml alon
 parse the same HTML in the same run (a floor no HTML parser here can beat), and the RSS growth
 over the run, which must stay flat (< 50 MB for 10,000 reports).
 
-    python benchmarks/bench_parse.py [--reports 10000] [--shared ../shared]
+``--scaling`` times single inputs from 10 KB to 1 MB built from a real report text, in the
+shapes that once made parsing super-linear (the whole report in one ``<td>``, with and without
+line breaks; one text line; plain text), and prints the time per MB and the slope of
+log(time) over log(size): 1.0 is linear.
+
+    python benchmarks/bench_parse.py [--reports 10000] [--shared ../shared] [--scaling]
 """
 
 from __future__ import annotations
 
 import argparse
+import html
+import math
 import os
 import platform
 import resource
@@ -39,6 +46,51 @@ def load_corpus(shared: Path) -> list[tuple[str, str]]:
     return items
 
 
+SCALING_SIZES = (10_000, 30_000, 100_000, 300_000, 1_000_000)
+_SCALING_SOURCE = "corpus/texts/013_shanghai_bgt_2025.txt"
+
+
+def _scaled_inputs(shared: Path, size: int) -> dict[str, tuple[str, str]]:
+    """shape -> (kind, content) of about ``size`` bytes (UTF-8) of real report text."""
+    body = (shared / _SCALING_SOURCE).read_text("utf-8").partition("\n---\n")[2]
+    chars = size * len(body) // len(body.encode("utf-8"))
+    text = (body * (chars // len(body) + 1))[:chars]
+    lines = text.splitlines()
+    escaped = [html.escape(line) for line in lines]
+    return {
+        "text": ("text", text),
+        "one_line_text": ("text", " ".join(lines)),
+        "one_td_br": ("html", f"<table><tr><td>{'<br>'.join(escaped)}</td></tr></table>"),
+        "one_td_spaces": ("html", f"<table><tr><td>{' '.join(escaped)}</td></tr></table>"),
+        "one_cell_grid": (
+            "html",
+            "<table><tr><td>本年新收</td><td>"
+            + " ".join(escaped)[: len(text) // 10]
+            + "</td></tr></table>",
+        ),
+    }
+
+
+def scaling(shared: Path) -> None:
+    """Time per MB and log-log slope per input shape, 10 KB to 1 MB."""
+    timings: dict[str, list[tuple[int, float]]] = {}
+    for kind, content in _scaled_inputs(shared, SCALING_SIZES[0]).values():  # warm caches
+        (parse_html if kind == "html" else parse_text)(content)
+    for size in SCALING_SIZES:
+        for shape, (kind, content) in _scaled_inputs(shared, size).items():
+            parse = parse_html if kind == "html" else parse_text
+            start = time.perf_counter()
+            parse(content)
+            elapsed = time.perf_counter() - start
+            timings.setdefault(shape, []).append((len(content.encode("utf-8")), elapsed))
+    for shape, points in timings.items():
+        (s0, t0), (s1, t1) = points[0], points[-1]
+        slope = math.log(t1 / t0) / math.log(s1 / s0)
+        per_mb = ", ".join(f"{size / 1e3:.0f} KB {t / size * 1e6:.2f}" for size, t in points)
+        worst = max(t / size * 1e6 for size, t in points)
+        print(f"{shape:14} s/MB: {per_mb}; worst {worst:.2f} s/MB; slope {slope:.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reports", type=int, default=10_000)
@@ -46,8 +98,12 @@ def main() -> None:
     parser.add_argument(
         "--shared", type=Path, default=Path(os.environ.get("NIANBAO_SHARED", default_shared))
     )
+    parser.add_argument("--scaling", action="store_true", help="time vs input size only")
     args = parser.parse_args()
     os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
+    if args.scaling:
+        scaling(args.shared)
+        return
     corpus = load_corpus(args.shared)
     html_items = [content for kind, content in corpus if kind == "html"]
 

@@ -77,8 +77,14 @@ def split_line(line: str) -> list[str]:
 
 def rows_from_text(text: str) -> list[Row]:
     """Rows of a flattened text; lines holding nothing but separators are dropped."""
-    lines = _join_vertical_labels(text.splitlines())
-    if _blank_line_separated(lines):
+    lines = text.splitlines()
+    return _text_rows(lines, blank_separated=_blank_line_separated(lines))
+
+
+def _text_rows(lines: list[str], *, blank_separated: bool) -> list[Row]:
+    """Rows of text lines (a text, or the text of a page outside its data tables)."""
+    lines = _join_vertical_labels(lines)
+    if blank_separated:
         lines = _join_wrapped_labels(lines)
     rows = []
     for line in lines:
@@ -171,9 +177,11 @@ def _join_wrapped_labels(lines: list[str]) -> list[str]:
 # --- HTML ---------------------------------------------------------------------------------------
 
 _BLOCK_TAGS = frozenset(
-    "p div br li ul ol h1 h2 h3 h4 h5 h6 section article header footer tr table dd dt dl "
+    "p div br li ul ol h1 h2 h3 h4 h5 h6 section article header footer tr td th table dd dt dl "
     "blockquote pre center form title".split()
 )
+#: A table cell holding more text than this is page layout, not a table value or label.
+_LAYOUT_CELL_CHARS = 1000
 _MAX_DEPTH = 400  # hostile pages nest deeper than any real one; flatten the rest
 _SKIP_TAGS = frozenset("script style noscript head template iframe object select option".split())
 
@@ -233,6 +241,31 @@ def _span(value: str | None) -> int:
         return 1
 
 
+def _own_cells(table: etree._Element) -> list[etree._Element]:
+    return [
+        cell
+        for tr in table.iter("tr")
+        if _owning_table(tr) is table
+        for cell in tr
+        if cell.tag in ("td", "th")
+    ]
+
+
+def is_layout_table(table: etree._Element) -> bool:
+    """Whether a table lays out the page rather than holding data: portals wrap the whole
+    article in one ``<td>``, and its own tables then nest inside. Such a table is read as text
+    blocks (its nested tables as grids), not as one huge cell."""
+    for cell in _own_cells(table):
+        if cell.find(".//table") is not None:
+            return True
+        size = 0
+        for text in cell.itertext():
+            size += len(text)
+            if size > _LAYOUT_CELL_CHARS:
+                return True
+    return False
+
+
 def _owning_table(element: etree._Element) -> etree._Element | None:
     for ancestor in element.iterancestors():
         if ancestor.tag == "table":
@@ -271,10 +304,9 @@ def rows_from_html(root: etree._Element) -> list[Row]:
     table_count = 0
 
     def flush() -> None:
-        for line in "".join(buffer).splitlines():
-            line = line.strip()
-            if line:
-                rows.extend(Row(cells) for cells in [split_line(line)] if any(cells))
+        # Block boundaries leave blank lines in page text, so they say nothing about wraps.
+        lines = [line.strip() for line in "".join(buffer).splitlines()]
+        rows.extend(_text_rows([line for line in lines if line], blank_separated=False))
         buffer.clear()
 
     def walk(node: etree._Element, depth: int) -> None:
@@ -282,7 +314,7 @@ def rows_from_html(root: etree._Element) -> list[Row]:
         tag = node.tag if isinstance(node.tag, str) else ""
         if depth > _MAX_DEPTH:
             buffer.append("\n" + "".join(node.itertext()) + "\n")
-        elif tag == "table":
+        elif tag == "table" and not is_layout_table(node):
             flush()
             index = table_count
             table_count += 1

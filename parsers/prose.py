@@ -118,14 +118,19 @@ _WRAP_WIDTH = 15  # a wrapped prose line is long; table cells and headings are s
 def prose_view(text: str) -> str:
     """Text as sentences: PDF text spaces numbers out ("政府信息 1136 条") and wraps
     sentences over lines; both are undone before figures are looked for."""
-    out: list[str] = []
+    # A paragraph is collected as a list of its lines with its length: joining by repeated
+    # string concatenation would copy it once per line (quadratic in the paragraph).
+    out: list[list[str]] = []
+    length = 0  # of the last paragraph
     for line in _SPACED.sub("", text).splitlines():
-        previous = out[-1] if out else ""
-        if len(previous) >= _WRAP_WIDTH and previous[-1] not in _SENTENCE_END and line:
-            out[-1] = previous + line
+        previous = out[-1] if out else None
+        if previous and length >= _WRAP_WIDTH and previous[-1][-1] not in _SENTENCE_END and line:
+            previous.append(line)
+            length += len(line)
         else:
-            out.append(line)
-    return "\n".join(out)
+            out.append([line])
+            length = len(line)
+    return "\n".join("".join(parts) for parts in out)
 
 
 def extract_prose(text: str) -> list[ProseMetric]:

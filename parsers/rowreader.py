@@ -8,16 +8,23 @@ fits the collected cells to the number of columns the table has.
 
 from __future__ import annotations
 
-import difflib
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from .labels import LabelMatcher
 from .layout import Row
 from .normalize import normalize_label, parse_value
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_FUZZY_CUTOFF = 0.8
+#: Fuzzy matching of row labels: close enough for OCR and typing damage, and only for labels
+#: with four or more CJK characters (短 labels such as 总计 must match exactly).
+FUZZY_CUTOFF = 0.8
+_FUZZY_MIN_CJK = 4
+#: A cell is split into candidate labels of at most this many non-space characters: twice the
+#: longest template label (35) plus an enumerator, so a cell holding a whole page costs
+#: time linear in its length, not quadratic.
+_MAX_LABEL_CHARS = 80
 # Labels glued without a space ("三、本年度办理结果（一）予以公开") part before an enumerator.
 _BEFORE_ENUMERATOR = re.compile(
     r"(?=[（(][一二三四五六七八九十]+[）)])|(?<=[\u4e00-\u9fff）)])(?=\d{1,2}[.．、])"
@@ -40,12 +47,11 @@ def is_label(cell: str | None) -> bool:
     return bool(cell) and parse_value(cell).kind == "text"
 
 
-def fuzzy_match(normalized: str, candidates: Iterable[str]) -> str | None:
+def fuzzy_match(normalized: str, matcher: LabelMatcher) -> str | None:
     """Best close label for a misprinted or OCR-damaged one (``其他法律行政止公开``)."""
-    if len(_CJK.findall(normalized)) < 4:
+    if not matcher.reachable(len(normalized)) or len(_CJK.findall(normalized)) < _FUZZY_MIN_CJK:
         return None
-    found = difflib.get_close_matches(normalized, list(candidates), n=1, cutoff=_FUZZY_CUTOFF)
-    return found[0] if found else None
+    return matcher.match(normalized)
 
 
 def fit_values(cells: list[str | None], n: int, exact: bool) -> tuple[list[str | None], list[str]]:
@@ -101,7 +107,7 @@ def _find_labels(cell: str, classify: Classifier, group: str | None) -> list[tup
     out: list[tuple[str, str, str]] = []
     start = 0
     while start < len(parts):
-        for end in range(len(parts), start, -1):
+        for end in range(_window_end(parts, start), start, -1):
             raw = " ".join(parts[start:end])
             found = classify(normalize_label(raw), raw, group)
             if found is not None:
@@ -113,6 +119,15 @@ def _find_labels(cell: str, classify: Classifier, group: str | None) -> list[tup
         else:
             start += 1
     return out
+
+
+def _window_end(parts: list[str], start: int) -> int:
+    """The end of the longest run of parts from ``start`` that may still be one label."""
+    end, size = start, 0
+    while end < len(parts) and (end == start or size + len(parts[end]) <= _MAX_LABEL_CHARS):
+        size += len(parts[end])
+        end += 1
+    return end
 
 
 def _value_cells(row: Row) -> list[str] | None:

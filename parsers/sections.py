@@ -7,10 +7,11 @@ told apart by content, never by number alone.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
+from functools import cache
 
+from .labels import LabelMatcher
 from .layout import Row
 from .normalize import normalize_label
 from .spec import section_titles
@@ -46,10 +47,22 @@ def classify_heading(text: str) -> str | None:
     for key, words in _KEYWORDS.items():
         if any(word in normalized for word in words):
             return key
+    return _title_keys().get(_title_matcher().match(normalized) or "")
+
+
+@cache
+def _title_keys() -> dict[str, str]:
+    """normalized title -> section key (the first section that prints it)."""
+    out: dict[str, str] = {}
     for key, titles in section_titles().items():
-        if difflib.get_close_matches(normalized, titles, n=1, cutoff=_CUTOFF):
-            return key
-    return None
+        for title in titles:
+            out.setdefault(title, key)
+    return out
+
+
+@cache
+def _title_matcher() -> LabelMatcher:
+    return LabelMatcher(_title_keys(), cutoff=_CUTOFF)
 
 
 def find_headings(rows: list[Row]) -> list[Heading]:

@@ -10,9 +10,17 @@ from __future__ import annotations
 from functools import cache
 
 from .cells import all_blank, count_cell, derive_row_totals
+from .labels import LabelMatcher
 from .layout import Row
 from .model import Report, Table
-from .rowreader import LabelledRow, fit_values, fuzzy_match, is_label, read_labelled_rows
+from .rowreader import (
+    FUZZY_CUTOFF,
+    LabelledRow,
+    fit_values,
+    fuzzy_match,
+    is_label,
+    read_labelled_rows,
+)
 from .spec import T3_COLUMNS, table_spec
 
 _OTHER_2021 = ("other.no_correction", "other.fee_unpaid", "other.other")
@@ -34,13 +42,18 @@ def _label_index() -> tuple[dict[str, list[tuple[str, str | None]]], dict[str, s
     return rows, groups
 
 
+@cache
+def _matcher() -> LabelMatcher:
+    return LabelMatcher(_label_index()[0], cutoff=FUZZY_CUTOFF)
+
+
 def _classify(normalized: str, raw: str, group: str | None) -> tuple[str, str] | None:
     rows, groups = _label_index()
     if normalized in groups:
         return "group", groups[normalized]
     candidates = rows.get(normalized)
     if candidates is None:
-        close = fuzzy_match(normalized, rows)
+        close = fuzzy_match(normalized, _matcher())
         if close is None:
             return None
         candidates = rows[close]
