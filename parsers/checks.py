@@ -8,6 +8,7 @@ a blank total, is ``not_checkable``; a rule that fails is recorded with both sid
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
 
 from .model import Check, Number, Report, Table
 from .spec import T3_COLUMNS, T4_COLUMNS, T4_ROWS, table_spec
@@ -48,14 +49,20 @@ def _sum(values: Iterable[Number | None]) -> Number | None:
 
 def _group_value(table: Table, group: str, col: str) -> Number | None:
     """A derived group row (denied, unable, not_processed, other) for one column."""
-    spec = table_spec(table.variant)
     if group == "other" and table.variant == "t3_2019":
         return table.value("other", col)
-    leaves = [row.key for row in spec.stored_rows() if row.key.startswith(group + ".")]
+    leaves = _leaves(table.variant, group)
     present = [leaf for leaf in leaves if (leaf, col) in table.cells]
     if not present:
         return None
     return _sum(table.value(leaf, col) for leaf in present)
+
+
+@cache
+def _leaves(variant: str, group: str) -> tuple[str, ...]:
+    return tuple(
+        row.key for row in table_spec(variant).stored_rows() if row.key.startswith(group + ".")
+    )
 
 
 def _t3_columns(table: Table) -> tuple[str, ...]:
@@ -76,12 +83,13 @@ def t3_balance(table: Table) -> list[Check]:
 
 def t3_row_total(table: Table) -> list[Check]:
     rows = dict.fromkeys(row for row, _ in table.cells)
+    parts = _t3_columns(table)[:-1]
     return [
         _compare(
             "T3_ROW_TOTAL",
             row,
             table.value(row, "total"),
-            _sum(table.value(row, col) for col in _t3_columns(table)[:-1]),
+            _sum(table.value(row, col) for col in parts),
         )
         for row in rows
     ]

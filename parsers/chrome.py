@@ -19,6 +19,7 @@ END_MARKERS = (
     "主办：",
     "Produced By 大汉网络",
 )
+_END_MARKER = re.compile("|".join(map(re.escape, END_MARKERS)))
 _CHROME_LINE = re.compile(
     r"^(?:我要纠错|关闭窗口|打印本页|【?\s*打印\s*】?|【?\s*关闭\s*】?|分享到.*|字号[:：]?.*|"
     r"【字体[:：].*】|字体[:：]\s*大\s*中\s*小|\[?\s*大\s*中\s*小\s*\]?|上一篇[:：].*|下一篇[:：].*|"
@@ -29,10 +30,13 @@ _CHROME_LINE = re.compile(
 
 def strip_chrome(text: str) -> str:
     """The article text without portal chrome: cut at the end marker, drop chrome lines."""
-    lines = text.splitlines()
-    for index, line in enumerate(lines):
-        if any(marker in line for marker in END_MARKERS):
-            lines = lines[:index]
-            break
+    end = _END_MARKER.search(text)
+    if end is None:
+        lines = text.splitlines()
+    else:  # cut before the line holding the first marker
+        lines = text[: end.start()].splitlines(keepends=True)
+        if lines and lines[-1].splitlines() == [lines[-1]]:
+            lines.pop()  # the start of the marker's own line
+        lines = [line.splitlines()[0] if line.splitlines() else "" for line in lines]
     kept = [line for line in lines if not _CHROME_LINE.match(line.strip())]
     return "\n".join(kept).strip("\n")

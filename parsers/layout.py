@@ -255,6 +255,8 @@ def is_layout_table(table: etree._Element) -> bool:
     """Whether a table lays out the page rather than holding data: portals wrap the whole
     article in one ``<td>``, and its own tables then nest inside. Such a table is read as text
     blocks (its nested tables as grids), not as one huge cell."""
+    if table.find(".//table") is None and sum(map(len, table.itertext())) <= _LAYOUT_CELL_CHARS:
+        return False
     for cell in _own_cells(table):
         if cell.find(".//table") is not None:
             return True

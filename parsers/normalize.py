@@ -46,7 +46,7 @@ def to_simplified(text: str) -> tuple[str, bool]:
     if converted == text:
         return text, False
     cjk = len(_CJK_CHAR.findall(text)) or 1
-    changed = sum(1 for a, b in zip(text, converted, strict=False) if a != b)
+    changed = sum(map(str.__ne__, text, converted))
     if len(converted) != len(text) or changed / cjk < _TRADITIONAL_SHARE:
         return text, False
     for term, mainland in _TAIWAN_TERMS.items():
