@@ -198,6 +198,8 @@ def _regions(rows: list[Row], headings: list[Heading]) -> dict[str, tuple[int, i
     t3_start = _first_index(rows, _T3_ANCHORS, _heading_index(headings, "requests") or 0)
     if t3_start is None:
         t3_start = _first_index(rows, _T3_ANCHORS)
+    if t3_start is None:  # anchors wrapped over lines: the section heading starts the table
+        t3_start = _heading_index(headings, "requests")
     t4_heading = _heading_index(headings, "review_litigation")
     t4_start = t4_heading
     if t4_start is None or (t3_start is not None and t4_start < t3_start):
@@ -253,6 +255,7 @@ def _parse_rows(
         if table is not None:
             report.tables[family] = table
     _align_unsigned_t3(report)
+    _warn_uncertain(report)
     report.prose = extract_prose(_prose_text(rows, report))
     report.format = _report_format(report, headings)
     if report.format != "pre2019":
@@ -268,6 +271,18 @@ def _parse_rows(
     if report.report_year is None:
         report.warn("year_unknown", "no report year in title, statistics period or hints")
     return report
+
+
+def _warn_uncertain(report: Report) -> None:
+    """One ``reading_uncertain`` warning per table holding cells that may be wrong."""
+    for family, table in report.tables.items():
+        reasons: dict[str, int] = {}
+        for cell in table.cells.values():
+            if cell.uncertain:
+                reasons[cell.uncertain] = reasons.get(cell.uncertain, 0) + 1
+        if reasons:
+            detail = ", ".join(f"{count} cells {reason}" for reason, count in reasons.items())
+            report.warn("reading_uncertain", detail, family)
 
 
 def _prose_text(rows: list[Row], report: Report) -> str:

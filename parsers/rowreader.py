@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from .labels import LabelMatcher
 from .layout import Row
+from .model import Cell
 from .normalize import normalize_label, parse_value
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -52,6 +53,28 @@ def fuzzy_match(normalized: str, matcher: LabelMatcher) -> str | None:
     if not matcher.reachable(len(normalized)) or len(_CJK.findall(normalized)) < _FUZZY_MIN_CJK:
         return None
     return matcher.match(normalized)
+
+
+#: Reading flags of a row that make its values uncertain (Cell.uncertain), by priority.
+UNCERTAIN_FLAGS = (
+    "placement_not_unique",
+    "value_count_mismatch",
+    "token_count_mismatch",
+)
+
+
+def uncertain_reason(flags: list[str]) -> str | None:
+    """The reason a row's values may be wrong, from its reading flags; None when certain."""
+    return next((flag for flag in UNCERTAIN_FLAGS if flag in flags), None)
+
+
+def mark_uncertain(cells: list[Cell], reason: str | None) -> None:
+    """Set ``uncertain`` on the cells that hold a read value (unknown cells stay unknown)."""
+    if reason is None:
+        return
+    for cell in cells:
+        if cell.value is not None or cell.derived is not None:
+            cell.uncertain = cell.uncertain or reason
 
 
 def fit_values(cells: list[str | None], n: int, exact: bool) -> tuple[list[str | None], list[str]]:
@@ -149,7 +172,7 @@ def _is_header_row(row: Row) -> bool:
 
 
 def read_labelled_rows(
-    rows: list[Row], classify: Classifier, width: int
+    rows: list[Row], classify: Classifier, width: int, order: dict[str, int] | None = None
 ) -> tuple[list[LabelledRow], list[tuple[str, list[str]]]]:
     """Walk rows, attach value cells to the last recognised label.
 
@@ -159,6 +182,14 @@ def read_labelled_rows(
     PDF text prints a wrapped row's values on a line of their own, before, between or after
     its label lines. A complete line of ``width`` values that arrives when the current row is
     already complete is therefore held back and given to the next label that has none.
+
+    A transcription can also print a run of labels (several rows') and then a run of value
+    lines without labels. Complete value lines then go to the waiting labels in print order
+    (flag ``detached``). When the run ends (a row with its own label and values, or the end)
+    with labels still waiting, the lines that came could belong to any of them in order: their
+    rows are flagged ``placement_not_unique``. A run follows the template ``order`` (row key
+    -> position): a label that goes back in it (a column header such as 总计 above the first
+    row) starts a new run.
     """
     out: list[LabelledRow] = []
     unmatched: list[tuple[str, list[str]]] = []
@@ -166,6 +197,19 @@ def read_labelled_rows(
     current: LabelledRow | None = None
     orphan: tuple[str, list[str]] | None = None
     group: str | None = None
+
+    waiting: list[LabelledRow] = []  # labels of the current run still without values
+    placed: list[LabelledRow] = []  # labels of the current run given a detached value line
+
+    def has_values(entry: LabelledRow) -> bool:
+        return any(cell and cell.strip() for cell in entry.cells)
+
+    def close_run() -> None:
+        if placed and any(not has_values(entry) for entry in waiting):
+            for entry in placed:
+                entry.flags.append("placement_not_unique")
+        waiting.clear()
+        placed.clear()
 
     def complete(entry: LabelledRow | None) -> bool:
         if entry is None or entry.key.startswith("@"):
@@ -176,10 +220,20 @@ def read_labelled_rows(
         if _is_header_row(row):
             continue
         values = None if row.exact else _value_cells(row)
-        if values is not None and len(values) == width and complete(current):
-            pending.append(values)
-            continue
+        if values is not None and len(values) == width:
+            while waiting and has_values(waiting[0]):
+                waiting.pop(0)
+            if waiting and (len(waiting) > 1 or placed):
+                entry = waiting.pop(0)
+                entry.cells.extend(values)
+                entry.flags += ["detached", "off_row"]
+                placed.append(entry)
+                continue
+            if complete(current):
+                pending.append(values)
+                continue
         labels_in_row = False
+        new_entries: list[LabelledRow] = []
         for cell in row.cells:
             if cell is None:
                 continue
@@ -187,6 +241,8 @@ def read_labelled_rows(
                 if current is not None and (labels_in_row or not current.key.startswith("@")):
                     current.cells.append(cell)
                     current.exact = current.exact and row.exact
+                    if not labels_in_row and cell.strip() and "off_row" not in current.flags:
+                        current.flags.append("off_row")
                 elif orphan is not None and cell.strip():
                     orphan[1].append(cell)
                 continue
@@ -201,6 +257,8 @@ def read_labelled_rows(
                 continue  # short fragments of wrapped labels, page footers
             orphan = None
             labels_in_row = True
+            if any(c and not is_label(c) and c.strip() for c in row.cells):
+                close_run()  # a row read by its own label ends a run of detached labels
             for kind, key, raw in labels:
                 if kind == "group":
                     group = key
@@ -210,6 +268,7 @@ def read_labelled_rows(
                         group = key.split(".", 1)[0]
                     current = LabelledRow(key=key, label=raw, exact=row.exact)
                 out.append(current)
+                new_entries.append(current)
         if (
             current is not None
             and not current.key.startswith("@")
@@ -217,6 +276,18 @@ def read_labelled_rows(
             and not any(cell and cell.strip() for cell in current.cells)
         ):
             current.cells.extend(pending.pop(0))
+            current.flags += ["held_value", "off_row"]
+        for entry in new_entries:
+            if entry.key.startswith("@") or has_values(entry):
+                continue
+            if waiting and order and order.get(entry.key, 0) <= order.get(waiting[-1].key, 0):
+                close_run()
+            waiting.append(entry)
+    close_run()
+    if pending:  # more value lines than labels: any line placed away from its label may be wrong
+        for entry in out:
+            if "off_row" in entry.flags:
+                entry.flags.append("value_count_mismatch")
     for values in pending:
         unmatched.append(("(values without a label)", values))
     return out, [(label, values) for label, values in unmatched if values]

@@ -14,7 +14,7 @@ from .cells import all_blank, t2_cell
 from .layout import Row
 from .model import Report, Table
 from .normalize import normalize_label
-from .rowreader import fit_values, is_label
+from .rowreader import fit_values, is_label, mark_uncertain, uncertain_reason
 from .spec import table_spec
 
 _HEADER_START = "信息内容"
@@ -73,6 +73,7 @@ def read_t2(rows: list[Row], report: Report) -> Table | None:
     votes: dict[str, int] = dict.fromkeys(_VARIANTS, 0)
     current: tuple[str, str, list[str | None], bool] | None = None  # key, label, cells, exact
     collected: list[tuple[str, list[str], list[str | None]]] = []  # key, columns, raw values
+    reasons: dict[str, str] = {}  # row key -> why its values may be wrong
     problems: list[tuple[str, str]] = []  # reported unless the table is an unfilled template
 
     def close() -> None:
@@ -81,6 +82,9 @@ def read_t2(rows: list[Row], report: Report) -> Table | None:
             key, label, cells, exact = current
             values, flags = fit_values(cells, len(header), exact)
             problems.extend((flag, f"row {key} ({label}): {cells!r}") for flag in flags)
+            reason = uncertain_reason(flags)
+            if reason is not None:
+                reasons.setdefault(key, reason)
             collected.append((key, list(header), values))
         current = None
 
@@ -138,6 +142,8 @@ def read_t2(rows: list[Row], report: Report) -> Table | None:
         for col, raw in zip(columns, values, strict=True):
             if (key, col) not in table.cells:
                 table.cells[(key, col)] = t2_cell(key, col, raw, money=col in money)
+    for key, reason in reasons.items():
+        mark_uncertain([cell for (row, _), cell in table.cells.items() if row == key], reason)
     return table
 
 

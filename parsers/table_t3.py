@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import cache
 
 from .cells import all_blank, count_cell, derive_row_totals
+from .checks import t3_balance, t3_outcomes, t3_row_total
 from .labels import LabelMatcher
 from .layout import Row
 from .model import Report, Table
@@ -19,7 +20,9 @@ from .rowreader import (
     fit_values,
     fuzzy_match,
     is_label,
+    mark_uncertain,
     read_labelled_rows,
+    uncertain_reason,
 )
 from .spec import T3_COLUMNS, table_spec
 
@@ -40,6 +43,16 @@ def _label_index() -> tuple[dict[str, list[tuple[str, str | None]]], dict[str, s
                 if entry not in rows.setdefault(label, []):
                     rows[label].append(entry)
     return rows, groups
+
+
+@cache
+def _template_order() -> dict[str, int]:
+    """Row key -> print position in the template; the 2019 （六）其他处理 row sits where the
+    2021 sub-rows do."""
+    keys = [row.key for row in table_spec("t3_2021").stored_rows()]
+    order = {key: index for index, key in enumerate(keys)}
+    order["other"] = order[_OTHER_2021[0]]
+    return order
 
 
 @cache
@@ -70,7 +83,7 @@ def _classify(normalized: str, raw: str, group: str | None) -> tuple[str, str] |
 def read_t3(rows: list[Row], report: Report) -> Table | None:
     """Read table 三 from the rows of its region; None when no row of it is found."""
     columns = _columns(rows)
-    labelled, unmatched = read_labelled_rows(rows, _classify, len(columns))
+    labelled, unmatched = read_labelled_rows(rows, _classify, len(columns), _template_order())
     labelled = _started(labelled)
     if not labelled:
         return None
@@ -81,13 +94,15 @@ def read_t3(rows: list[Row], report: Report) -> Table | None:
     if _split(rows):
         table.flags.append("table_split")
         report.warn("table_split", "table 三 reassembled from pieces (page break)", "t3")
-    raw_rows, notes = _rows_by_label(labelled, report, len(columns))
+    raw_rows, notes, reasons = _rows_by_label(labelled, report, len(columns))
     notes += [
         ("label_unmatched", f"{label!r} followed by {values!r}") for label, values in unmatched
     ]
     positional = _positional(rows, raw_rows, len(columns)) if notes else None
     if positional is not None:
+        confirmed = {key for key, values in raw_rows.items() if positional.get(key) == values}
         raw_rows, notes = positional, []
+        reasons = {key: "positional_fallback" for key in raw_rows if key not in confirmed}
         table.flags.append("positional_mapping")
         report.warn(
             "positional_mapping",
@@ -109,15 +124,27 @@ def read_t3(rows: list[Row], report: Report) -> Table | None:
     derive_row_totals(table, columns[:-1])
     if any("total_derived" in c.flags for c in table.cells.values()):
         table.flags.append("total_derived")
+    if positional is not None and _rules_hold(table):
+        reasons = {}  # every rule of the table confirms the template-order placement
+    for key, reason in reasons.items():
+        mark_uncertain([table.cells[(key, col)] for col in columns], reason)
     return table
+
+
+def _rules_hold(table: Table) -> bool:
+    """Whether T3_BALANCE, T3_ROW_TOTAL and T3_OUTCOMES all pass on every binding."""
+    checks = t3_balance(table) + t3_row_total(table) + t3_outcomes(table)
+    return all(check.status == "pass" for check in checks)
 
 
 def _rows_by_label(
     labelled: list[LabelledRow], report: Report, width: int
-) -> tuple[dict[str, list[str | None]], list[tuple[str, str]]]:
-    """Raw values per row key, and the reading problems met (code, detail)."""
+) -> tuple[dict[str, list[str | None]], list[tuple[str, str]], dict[str, str]]:
+    """Raw values per row key, the reading problems met (code, detail), and the reason each
+    uncertain row's values may be wrong (Cell.uncertain)."""
     raw_rows: dict[str, list[str | None]] = {}
     notes: list[tuple[str, str]] = []
+    reasons: dict[str, str] = {}
     with_values = {e.key for e in labelled if any(c and c.strip() for c in e.cells)}
     for entry in labelled:
         key = _stored_key(entry, report)
@@ -131,7 +158,14 @@ def _rows_by_label(
             continue
         raw_rows[key] = values
         notes += [(flag, f"row {key}: {entry.cells!r}") for flag in flags]
-    return raw_rows, notes
+        reason = uncertain_reason(entry.flags + flags)
+        if reason == "token_count_mismatch" and entry is labelled[-1] and None in values:
+            reason = None  # the text ends inside its last row: read from its start, rest unknown
+        if reason is not None:
+            reasons[key] = reason
+            if reason != "token_count_mismatch":
+                notes.append((reason, f"row {key} ({entry.label!r}) placed by print order"))
+    return raw_rows, notes, reasons
 
 
 def _value_groups(rows: list[Row], width: int) -> list[list[str]] | None:

@@ -11,7 +11,7 @@ from .cells import all_blank, count_cell, derive_row_totals
 from .layout import Row
 from .model import Report, Table
 from .normalize import normalize_label
-from .rowreader import fit_values, is_label
+from .rowreader import fit_values, is_label, mark_uncertain, uncertain_reason
 from .spec import T4_COLUMNS, T4_ROWS, raw_spec
 
 _N = len(T4_ROWS) * len(T4_COLUMNS)
@@ -41,6 +41,7 @@ def read_t4(rows: list[Row], report: Report) -> Table | None:
         row, col = address.split(":")
         table.cells[(row, col)] = count_cell(row, col, raw, is_total=col == "total")
     derive_row_totals(table, T4_COLUMNS[:-1])
+    mark_uncertain(list(table.cells.values()), uncertain_reason(flags))
     header = "".join(normalize_label(cell) for row in rows for cell in row.filled())
     if not all(label in header for label in _FULL_HEADERS):
         table.flags.append("positional_mapping")

@@ -43,6 +43,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     form = parser.add_mutually_exclusive_group()
     form.add_argument("--json", action="store_true", help="pretty JSON (default)")
     form.add_argument("--jsonl", action="store_true", help="one JSON line per report")
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit 1 when a report has cells read with uncertainty (reading_uncertain)",
+    )
     add_db_argument(
         parser, help="also store the reports in this database (SQLAlchemy URL; off without --db)"
     )
@@ -75,6 +80,9 @@ def run(args: argparse.Namespace) -> int:
                 print(f"nianbao parse: {path}: {error}", file=sys.stderr)
                 status = 1
                 continue
+            if getattr(args, "strict", False) and _uncertain(report):
+                print(f"nianbao parse: {path}: {_uncertain(report)}", file=sys.stderr)
+                status = 1
             data = {"path": str(path), **report.to_dict()}
             if store is not None:
                 data["stored"] = store.save(report, path)
@@ -83,6 +91,15 @@ def run(args: argparse.Namespace) -> int:
         if store is not None:
             store.close()
     return status
+
+
+def _uncertain(report: Report) -> str:
+    """The reading_uncertain warnings of a report, as one line ('' when there are none)."""
+    return "; ".join(
+        f"reading_uncertain in {w.table}: {w.detail}"
+        for w in report.warnings
+        if w.code == "reading_uncertain"
+    )
 
 
 class _Store:
