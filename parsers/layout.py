@@ -90,6 +90,9 @@ def _text_rows(lines: list[str], *, blank_separated: bool) -> list[Row]:
     for line in lines:
         if _PAGE_FOOTER.match(line) or _MARKDOWN_RULE.match(line):
             continue
+        if _PIPES_ONLY.match(line):  # a text dump of a grid: blank cells printed as pipes
+            rows.append(Row([line.strip()]))
+            continue
         cells = split_line(line)
         if any(cells):
             rows.append(Row(cells))
@@ -101,6 +104,7 @@ _PAGE_FOOTER = re.compile(
     r"^\s*(?:[-—–－]+\s*\d{1,3}\s*[-—–－]+|第\s*\d{1,3}\s*页(?:\s*共\s*\d+\s*页)?)\s*$"
 )
 #: The separator under a Markdown table header: |---|:---:|
+_PIPES_ONLY = re.compile(r"^\s*[|｜]+\s*$")
 _MARKDOWN_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _ENUMERATED = re.compile(
     r"^\s*(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十0-9]+[)）]|[0-9]+[、.．])"

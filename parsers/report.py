@@ -24,7 +24,7 @@ from .normalize import normalize_label, to_simplified
 from .prose import extract_prose
 from .sections import Heading, find_headings, section_texts
 from .table_t2 import read_t2
-from .table_t3 import read_t3
+from .table_t3 import read_t3, starts_t3
 from .table_t4 import read_t4
 
 #: Inputs larger than this are refused: no real report page comes near it.
@@ -200,6 +200,8 @@ def _regions(rows: list[Row], headings: list[Heading]) -> dict[str, tuple[int, i
         t3_start = _first_index(rows, _T3_ANCHORS)
     if t3_start is None:  # anchors wrapped over lines: the section heading starts the table
         t3_start = _heading_index(headings, "requests")
+    if t3_start is None:  # a page that begins inside table 三: its first row read by label
+        t3_start = next((i for i, row in enumerate(rows) if starts_t3(row)), None)
     t4_heading = _heading_index(headings, "review_litigation")
     t4_start = t4_heading
     if t4_start is None or (t3_start is not None and t4_start < t3_start):

@@ -58,6 +58,7 @@ def fuzzy_match(normalized: str, matcher: LabelMatcher) -> str | None:
 #: Reading flags of a row that make its values uncertain (Cell.uncertain), by priority.
 UNCERTAIN_FLAGS = (
     "placement_not_unique",
+    "collapsed_blanks",
     "value_count_mismatch",
     "token_count_mismatch",
 )
@@ -87,6 +88,11 @@ def fit_values(cells: list[str | None], n: int, exact: bool) -> tuple[list[str |
     values = [cell or "" for cell in cells if cell is not None]
     if exact and len(values) == n:
         return values, []
+    if any(is_pipe_blanks(v) for v in values):
+        placed = _pipe_blanks(values, n)
+        if placed is not None:
+            return placed
+        values = [v for v in values if not is_pipe_blanks(v)]
     filled = [v for v in values if v.strip()]
     if len(filled) == 1 and n > 1 and _glued_zeros(filled[0], n):
         return ["0"] * n, ["glued_zeros"]
@@ -101,6 +107,48 @@ def fit_values(cells: list[str | None], n: int, exact: bool) -> tuple[list[str |
         return trimmed, []
     padded: list[str | None] = [*filled[:n], *([None] * max(0, n - len(filled)))]
     return padded, ["token_count_mismatch"]
+
+
+_PIPES = frozenset("|｜")
+
+
+def is_pipe_blanks(cell: str) -> bool:
+    """A line of pipes only, in a text dump of a grid: ``|`` is one blank cell, ``|||`` a run
+    of blank cells whose number was lost (or, after a full row, its empty padding)."""
+    text = cell.strip()
+    return bool(text) and set(text) <= _PIPES
+
+
+def is_collapsed_blanks(cell: str) -> bool:
+    """A run of two or more pipes: blank cells of unknown number."""
+    return is_pipe_blanks(cell) and len(cell.strip()) >= 2
+
+
+def _pipe_blanks(values: list[str], n: int) -> tuple[list[str | None], list[str]] | None:
+    """Place the pipe-only cells of a text dump; None when the other cells fill the row alone
+    (the pipes were padding or an empty row, and are dropped by the caller).
+
+    A lone ``|`` is one blank cell. A collapsed run takes the width the column count leaves:
+    with one run that width is forced and the row exact; with several, the split between them
+    is not known and the cells after the first run may sit in the wrong columns
+    (``collapsed_blanks``)."""
+    kept = [v for v in values if v.strip()]
+    others = sum(1 for v in kept if not is_pipe_blanks(v))
+    if others >= n:
+        return None
+    runs = [i for i, v in enumerate(kept) if is_collapsed_blanks(v)]
+    lone = sum(1 for v in kept if is_pipe_blanks(v) and not is_collapsed_blanks(v))
+    spare = n - others - lone
+    if spare < len(runs) or (not runs and spare):
+        filled = [v for v in kept if not is_pipe_blanks(v)]
+        return [*filled[:n], *([None] * max(0, n - len(filled)))], ["token_count_mismatch"]
+    out: list[str | None] = []
+    for index, value in enumerate(kept):
+        if index in runs:
+            out.extend([""] * (spare - (len(runs) - 1) if index == runs[0] else 1))
+        else:
+            out.append("" if is_pipe_blanks(value) else value)
+    return out, [] if len(runs) <= 1 else ["collapsed_blanks"]
 
 
 def _glued_zeros(text: str, n: int) -> bool:

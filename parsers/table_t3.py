@@ -14,6 +14,7 @@ from .checks import t3_balance, t3_outcomes, t3_row_total
 from .labels import LabelMatcher
 from .layout import Row
 from .model import Report, Table
+from .normalize import normalize_label
 from .rowreader import (
     FUZZY_CUTOFF,
     LabelledRow,
@@ -80,6 +81,19 @@ def _classify(normalized: str, raw: str, group: str | None) -> tuple[str, str] |
     return None
 
 
+_MIN_START_LABEL = 6  # a table starting mid-way must start at a full row label, not 总计
+
+
+def starts_t3(row: Row) -> bool:
+    """Whether a row is a row of table 三 read by its own label and values (a page that
+    begins in the middle of the table, with no heading or header above it)."""
+    filled = row.filled()
+    if len(filled) < 2 or not is_label(filled[0]) or is_label(filled[-1]):
+        return False
+    label = normalize_label(filled[0])
+    return len(label) >= _MIN_START_LABEL and label in _label_index()[0]
+
+
 def read_t3(rows: list[Row], report: Report) -> Table | None:
     """Read table 三 from the rows of its region; None when no row of it is found."""
     columns = _columns(rows)
@@ -110,6 +124,9 @@ def read_t3(rows: list[Row], report: Report) -> Table | None:
             "whose label was read",
             "t3",
         )
+    if not {"new_requests", "carried_over"} & set(raw_rows):
+        table.flags.append("table_partial")
+        report.warn("table_partial", f"table 三 starts at row {next(iter(raw_rows), '')}", "t3")
     _choose_variant(table, raw_rows, report)
     if all_blank(list(raw_rows.values())):
         # An unfilled template: its blank rows are no reading problems, only this one fact.

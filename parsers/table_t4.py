@@ -11,7 +11,13 @@ from .cells import all_blank, count_cell, derive_row_totals
 from .layout import Row
 from .model import Report, Table
 from .normalize import normalize_label
-from .rowreader import fit_values, is_label, mark_uncertain, uncertain_reason
+from .rowreader import (
+    fit_values,
+    is_collapsed_blanks,
+    is_label,
+    mark_uncertain,
+    uncertain_reason,
+)
 from .spec import T4_COLUMNS, T4_ROWS, raw_spec
 
 _N = len(T4_ROWS) * len(T4_COLUMNS)
@@ -89,6 +95,8 @@ def _data_cells(rows: list[Row]) -> tuple[list[str | None], bool]:
     data_rows: list[Row] = []
     for row in rows:
         filled = row.filled()
+        if filled and not data_rows and all(is_collapsed_blanks(cell) for cell in filled):
+            continue  # an empty header row of a grid's text dump
         if not filled:
             if seen_header and not data_rows and row.exact and len(row.cells) >= _N:
                 data_rows.append(row)  # an unfilled template's blank data row

@@ -156,3 +156,61 @@ def test_parse_strict_fails_on_uncertain_cells(shared, capsys):
     assert "reading_uncertain" in err
     assert json.loads(out)["uncertain"]["t2"]
     assert main(["parse", "--jsonl", str(texts / "013_shanghai_bgt_2025.txt")]) == 0
+
+
+def render_pipe_dump(values, collapse: bool) -> str:
+    """A text dump of the grid, one cell per line: zero applicant cells left blank (a lone
+    ``|``); with ``collapse`` every run of blanks, one cell wide or more, printed ``|||``."""
+    lines = ["三、收到和处理政府信息公开申请情况", *HEADER]
+    for index, row in enumerate(values):
+        lines.append(_label(index, glued=False))
+        cells = ["|" if v == 0 and c < 6 else str(v) for c, v in enumerate(row)]
+        if collapse:
+            merged: list[str] = []
+            for cell in cells:
+                if cell != "|":
+                    merged.append(cell)
+                elif not merged or merged[-1] != "|||":
+                    merged.append("|||")
+            cells = merged
+        lines += cells
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("collapse", [False, True])
+@pytest.mark.parametrize("which", [0, 1])
+def test_pipe_dumps_are_exact_or_uncertain(gold_tables, which, collapse):
+    values = gold_tables[which]
+    report = parse_text(render_pipe_dump(values, collapse))
+    assert _silently_wrong(report, values) == []
+    table = report.tables["t3"]
+    if which == 0:  # 012 二、上年结转 36 | | | | | | 36: one blank run, its width forced
+        assert [table.value("carried_over", col) for col in T3_COLUMNS] == values[1]
+        assert table.cells[("carried_over", "total")].uncertain is None
+    if not collapse:  # every blank printed as its own cell: the whole table is exact
+        assert not any(cell.uncertain for cell in table.cells.values())
+        assert table.rows() == {
+            row["key"]: dict(zip(T3_COLUMNS, values[i], strict=True)) for i, row in enumerate(ROWS)
+        }
+
+
+def test_collapsed_runs_split_by_a_value_are_uncertain(gold_tables):
+    """012 一、本年新收 705 | 3 | 0 | 0 | 5 | 0 | 713 dumped as 705, 3, |||, 5, |||, 713: the
+    two runs' widths are not known, so the row is marked."""
+    values = gold_tables[0]
+    report = parse_text(render_pipe_dump(values, collapse=True))
+    cell = report.tables["t3"].cells[("new_requests", "legal_service_org")]
+    assert cell.uncertain == "collapsed_blanks"
+
+
+def test_table_starting_in_the_middle(shared):
+    """One page of 011 洪泽 from its line '四、结转下年度继续办理 0 0 0 0 0 0 0' on: the row
+    that is there is read and the table flagged table_partial; table 四 follows."""
+    text = (shared / "corpus/texts/011_hongze_qu_2023.txt").read_text("utf-8")
+    page = text[text.index("四、结转下年度继续办理") :]
+    report = parse_text(page)
+    t3 = report.tables["t3"]
+    assert "table_partial" in t3.flags
+    assert t3.rows() == {"carried_forward": dict.fromkeys(T3_COLUMNS, 0)}
+    assert report.tables["t4"].value("review", "upheld") == 10
+    assert report.tables["t4"].value("litigation_after_review", "upheld") == 5
