@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.util
 import pkgutil
 import sys
 from collections.abc import Sequence
@@ -27,13 +28,25 @@ def command_modules() -> list[ModuleType]:
     return sorted(found, key=lambda m: (getattr(m, "ORDER", 50), m.COMMAND))
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _named_module(argv: Sequence[str]) -> ModuleType | None:
+    """The module of the subcommand named first on the command line, imported alone, so that
+    ``nianbao parse`` does not import Scrapy and SQLAlchemy for the other subcommands."""
+    if not argv or argv[0].startswith("-") or not argv[0].isidentifier():
+        return None
+    name = f"{commands.__name__}.{argv[0]}"
+    if importlib.util.find_spec(name) is None:
+        return None
+    module = importlib.import_module(name)
+    return module if getattr(module, "COMMAND", None) == argv[0] else None
+
+
+def build_parser(modules: list[ModuleType] | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="nianbao",
         description="Harvest 政府信息公开工作年度报告 into SQL, keyed by authority and year.",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module in command_modules():
+    for module in modules or command_modules():
         sub = subparsers.add_parser(module.COMMAND, help=module.HELP, description=module.HELP)
         module.add_arguments(sub)
         sub.set_defaults(run=module.run)
@@ -41,7 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    named = _named_module(argv)
+    args = build_parser([named] if named is not None else None).parse_args(argv)
     return args.run(args)
 
 

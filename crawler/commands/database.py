@@ -9,8 +9,10 @@ from __future__ import annotations
 import argparse
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine
+if TYPE_CHECKING:  # a plain `nianbao parse` must not pay for importing SQLAlchemy
+    from sqlalchemy import Engine
 
 DB_HELP = "SQLAlchemy URL (default: $NIANBAO_DB or sqlite:///nianbao.db)"
 

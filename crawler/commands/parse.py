@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from nianbao.parsers import ParseError, Report, parse_path
-from nianbao.parsers.attachments import parse_attachment
 
 from .database import add_db_argument
 from .output import to_json
@@ -73,6 +72,8 @@ def run(args: argparse.Namespace) -> int:
         for path in files:
             try:
                 if path.suffix.lower() in ATTACHMENT_SUFFIXES:
+                    from nianbao.parsers.attachments import parse_attachment  # PDF/Office readers
+
                     report = parse_attachment(path.read_bytes(), filename=path.name, url=args.url)
                 else:
                     report = parse_path(path, url=args.url)
