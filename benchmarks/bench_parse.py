@@ -9,7 +9,11 @@ shapes that once made parsing super-linear (the whole report in one ``<td>``, wi
 line breaks; one text line; plain text), and prints the time per MB and the slope of
 log(time) over log(size): 1.0 is linear.
 
+``--cli 2000`` copies the corpus into that many files and times ``nianbao parse DIR --jsonl``
+as a user runs it (one process, start-up included).
+
     python benchmarks/bench_parse.py [--reports 10000] [--shared ../shared] [--scaling]
+                                     [--cli 2000]
 """
 
 from __future__ import annotations
@@ -20,6 +24,9 @@ import math
 import os
 import platform
 import resource
+import subprocess
+import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -91,6 +98,25 @@ def scaling(shared: Path) -> None:
         print(f"{shape:14} s/MB: {per_mb}; worst {worst:.2f} s/MB; slope {slope:.2f}")
 
 
+def cli_throughput(shared: Path, files: int) -> None:
+    """Reports/s of ``nianbao parse DIR --jsonl`` over ``files`` copies of the corpus."""
+    corpus = load_corpus(shared)
+    with tempfile.TemporaryDirectory() as folder:
+        for index in range(files):
+            kind, content = corpus[index % len(corpus)]
+            suffix = ".html" if kind == "html" else ".txt"
+            Path(folder, f"{index:05d}{suffix}").write_text(content, "utf-8")
+        command = [sys.executable, "-m", "nianbao.crawler.cli", "parse", folder, "--jsonl"]
+        start = time.perf_counter()
+        done = subprocess.run(command, stdout=subprocess.PIPE, check=False)
+        elapsed = time.perf_counter() - start
+    lines = done.stdout.count(b"\n")
+    print(
+        f"nianbao parse DIR --jsonl: {lines} of {files} files in {elapsed:.2f} s = "
+        f"{files / elapsed:.0f} reports/s (start-up included, exit {done.returncode})"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reports", type=int, default=10_000)
@@ -99,10 +125,14 @@ def main() -> None:
         "--shared", type=Path, default=Path(os.environ.get("NIANBAO_SHARED", default_shared))
     )
     parser.add_argument("--scaling", action="store_true", help="time vs input size only")
+    parser.add_argument("--cli", type=int, metavar="FILES", help="time the CLI over FILES files")
     args = parser.parse_args()
     os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
     if args.scaling:
         scaling(args.shared)
+        return
+    if args.cli:
+        cli_throughput(args.shared, args.cli)
         return
     corpus = load_corpus(args.shared)
     html_items = [content for kind, content in corpus if kind == "html"]
