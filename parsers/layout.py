@@ -134,6 +134,11 @@ def _join_vertical_labels(lines: list[str]) -> list[str]:
         run.clear()
 
     for index, line in enumerate(lines):
+        if len(line) > 2 and len(line.strip()) > 2:  # neither one character nor a digit pair
+            if run:
+                flush()
+            out.append(line)
+            continue
         following = lines[index + 1] if index + 1 < len(lines) else ""
         numbered = _ENUMERATOR_DIGIT.match(line) and _ENUMERATOR_DOT.match(following)
         if numbered:
@@ -259,8 +264,10 @@ def is_layout_table(table: etree._Element) -> bool:
     """Whether a table lays out the page rather than holding data: portals wrap the whole
     article in one ``<td>``, and its own tables then nest inside. Such a table is read as text
     blocks (its nested tables as grids), not as one huge cell."""
-    if table.find(".//table") is None and sum(map(len, table.itertext())) <= _LAYOUT_CELL_CHARS:
-        return False
+    if table.find(".//table") is None:
+        text = etree.tostring(table, method="text", encoding=str, with_tail=False)
+        if len(text) <= _LAYOUT_CELL_CHARS:
+            return False
     for cell in _own_cells(table):
         if cell.find(".//table") is not None:
             return True
