@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nianbao.crawler.cli import main
-from nianbao.parsers import parse_path, parse_text
+from nianbao.parsers import parse_html, parse_path, parse_text
 from nianbao.parsers.spec import T3_COLUMNS, raw_spec
 
 SPEC_T3 = raw_spec()["tables"]["t3_2021"]
@@ -214,3 +214,52 @@ def test_table_starting_in_the_middle(shared):
     assert t3.rows() == {"carried_forward": dict.fromkeys(T3_COLUMNS, 0)}
     assert report.tables["t4"].value("review", "upheld") == 10
     assert report.tables["t4"].value("litigation_after_review", "upheld") == 5
+
+
+def test_2019_grid_with_group_and_item_cells(shared):
+    """011 洪泽's table 三 (2019 rows: a single （六）其他处理 row) as a real HTML grid: group
+    labels in rowspan cells beside the item labels, the note cell 3×3, zero applicant cells
+    printed blank. Every cell reads back exactly, with no uncertain mark."""
+    from test_properties import _td
+
+    spec = raw_spec()["tables"]["t3_2019"]
+    rows = [row for row in spec["rows"] if "derived" not in row]
+    groups = {group["key"]: group["label"] for group in spec["row_groups"]}
+    gold = parse_path(shared / "corpus/texts/011_hongze_qu_2023.txt").tables["t3"].rows()
+    values = [[gold[row["key"]][col] for col in T3_COLUMNS] for row in rows]
+    size: dict[str, int] = {}
+    for row in rows:
+        size[row.get("group") or ""] = size.get(row.get("group") or "", 0) + 1
+    grid = [
+        _td(SPEC_T3["header_labels"][0], 3, 3) + _td("申请人情况", 1, 7),
+        _td("自然人", 2) + _td("法人或其他组织", 1, 5) + _td("总计", 2),
+        "".join(
+            _td(org) for org in ["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]
+        ),
+    ]
+    seen: set[str] = set()
+    for row, printed in zip(rows, values, strict=True):
+        cells = "".join(_td("" if v == 0 and c < 6 else str(v)) for c, v in enumerate(printed))
+        group = row.get("group")
+        if group is None:
+            grid.append(_td(row["label"], 1, 3) + cells)
+            continue
+        lead = ""
+        if "outcomes" not in seen:
+            seen.add("outcomes")
+            lead += _td(groups["outcomes"], len(rows) - 3)
+        if group == "outcomes":
+            grid.append(lead + _td(row["label"], 1, 2) + cells)
+            continue
+        if group not in seen:
+            seen.add(group)
+            lead += _td(groups[group], size[group])
+        grid.append(lead + _td(row["label"]) + cells)
+    body = "".join(f"<tr>{row}</tr>" for row in grid)
+    page = (
+        f"<html><body><p>三、收到和处理政府信息公开申请情况</p><table>{body}</table></body></html>"
+    )
+    table = parse_html(page).tables["t3"]
+    assert table.variant == "t3_2019"
+    assert table.rows() == gold
+    assert not any(cell.uncertain for cell in table.cells.values())
