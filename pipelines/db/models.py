@@ -160,6 +160,8 @@ class CellRow(Base):
         UniqueConstraint("report_id", "table_id", "row_key", "col_key"),
         # Cross-report aggregation ("sum new_requests:total over all county reports").
         Index(None, "family", "row_key", "col_key"),
+        # The township query: one column of one table over many reports (migration 0005).
+        Index("ix_cell_family_col_key_report_id", "family", "col_key", "report_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -175,6 +177,9 @@ class CellRow(Base):
     value_source: Mapped[str] = mapped_column(String(16))
     value_derived: Mapped[Decimal | None] = mapped_column(Value)
     flags: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    #: Why the value may be wrong although it was read (``Cell.uncertain``); NULL: the page
+    #: decides it.
+    uncertain: Mapped[str | None] = mapped_column(String(64))
 
 
 class CheckResultRow(Base):

@@ -123,6 +123,7 @@ def _cell_values(report: Report) -> list[dict[str, Any]]:
                     "value_source": cell.source,
                     "value_derived": _decimal(cell.derived),
                     "flags": list(cell.flags),
+                    "uncertain": cell.uncertain[:64] if cell.uncertain else None,
                 }
             )
     return rows
@@ -735,6 +736,7 @@ def _tables(
             source=cell["value_source"],
             derived=_number(cell["value_derived"]),
             flags=list(cell["flags"] or []),
+            uncertain=cell.get("uncertain"),
         )
     return tables
 
