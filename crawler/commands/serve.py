@@ -29,6 +29,36 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--metadata-out", type=Path, help="write the Datasette metadata JSON here and exit"
     )
+    parser.add_argument(
+        "--sql-time-limit-ms",
+        type=int,
+        help="time limit of one SQL query (default: Datasette's own, 1000 ms); arbitrary SQL is "
+        "on, so a higher limit lets a few slow queries tie the server up",
+    )
+
+
+def datasette_argv(path: Path, meta_path: Path, args: argparse.Namespace) -> list[str]:
+    """The ``datasette serve`` command line. Datasette's SQL time limit is kept unless the user
+    sets one: with arbitrary SQL allowed, a longer limit is an easy way to stall the server."""
+    argv = [
+        "serve",
+        str(path),
+        "--metadata",
+        str(meta_path),
+        "--host",
+        args.host,
+        "--port",
+        str(args.port),
+        "--setting",
+        "truncate_cells_html",
+        "300",
+        "--setting",
+        "facet_time_limit_ms",
+        "1000",
+    ]
+    if args.sql_time_limit_ms is not None:
+        argv += ["--setting", "sql_time_limit_ms", str(args.sql_time_limit_ms)]
+    return argv
 
 
 def run(args: argparse.Namespace) -> int:
@@ -62,24 +92,6 @@ def run(args: argparse.Namespace) -> int:
     except ImportError:
         print("nianbao serve: needs Datasette: pip install 'nianbao[serve]'", file=sys.stderr)
         return 2
-    argv = [
-        "serve",
-        str(path),
-        "--metadata",
-        str(meta_path),
-        "--host",
-        args.host,
-        "--port",
-        str(args.port),
-        "--setting",
-        "truncate_cells_html",
-        "300",
-        "--setting",
-        "sql_time_limit_ms",
-        "10000",
-        "--setting",
-        "facet_time_limit_ms",
-        "1000",
-    ]
+    argv = datasette_argv(path, meta_path, args)
     cli.main(argv, prog_name="nianbao serve", standalone_mode=True)
     return 0

@@ -156,3 +156,28 @@ def test_metadata_names_every_view_and_query() -> None:
     assert wide["columns"]["t3_new_requests"].startswith("表三 本年新收")
     assert "new requests" in wide["columns"]["t3_new_requests"]
     json.dumps(meta, ensure_ascii=False)  # what nianbao serve hands Datasette
+
+
+SLOW_SQL = (
+    "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) "
+    "SELECT count(*) FROM (SELECT x FROM c LIMIT 1000000000)"
+)
+
+
+def test_arbitrary_sql_keeps_datasettes_time_limit(served: str) -> None:
+    """A recursive query (arbitrary SQL is on) is cut off by Datasette's default limit of one
+    second instead of holding a worker for as long as it likes."""
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    url = f"{served}.json?" + urllib.parse.urlencode({"sql": SLOW_SQL})
+    started = time.monotonic()
+    try:
+        with urllib.request.urlopen(url, timeout=60) as response:
+            body = response.read().decode()
+    except urllib.error.HTTPError as error:
+        body = error.read().decode()
+    elapsed = time.monotonic() - started
+    assert "too long" in body
+    assert elapsed < 8, f"the query ran {elapsed:.1f} s"
