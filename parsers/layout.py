@@ -10,7 +10,7 @@ there are usually padding.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import lxml.html
 from lxml import etree
@@ -26,6 +26,9 @@ class Row:
     cells: list[str | None]
     exact: bool = False
     table: int | None = None  # index of the HTML table the row came from
+    #: ``filled()`` computed once: every reader asks for it, often several times per row.
+    #: A row's cells are not changed once it is built.
+    _filled: list[str] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def text(self) -> str:
@@ -37,7 +40,9 @@ class Row:
         return " | ".join(self.filled()) if self.exact else self.text
 
     def filled(self) -> list[str]:
-        return [cell for cell in self.cells if cell]
+        if self._filled is None:
+            self._filled = [cell for cell in self.cells if cell]
+        return self._filled
 
 
 # --- text ---------------------------------------------------------------------------------------

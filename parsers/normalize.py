@@ -115,7 +115,7 @@ def clean_number_text(raw: str) -> str:
     return text.strip("|")
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=16384)
 def _parse_value_cached(raw: str, money: bool) -> tuple[str, int | Decimal | None, tuple[str, ...]]:
     text = clean_number_text(raw)
     if not text:
@@ -164,4 +164,4 @@ def parse_value(raw: str | None, *, money: bool = False) -> ParsedValue:
 
 def is_value_cell(raw: str) -> bool:
     """Whether a cell holds a value (number, dash marker or nothing) rather than a label."""
-    return parse_value(raw).kind != "text"
+    return _parse_value_cached(raw, False)[0] != "text"

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from .labels import LabelMatcher
 from .layout import Row
 from .model import Cell
-from .normalize import normalize_label, parse_value
+from .normalize import is_value_cell, normalize_label
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 #: Fuzzy matching of row labels: close enough for OCR and typing damage, and only for labels
@@ -45,7 +45,7 @@ class LabelledRow:
 
 
 def is_label(cell: str | None) -> bool:
-    return bool(cell) and parse_value(cell).kind == "text"
+    return bool(cell) and not is_value_cell(cell)  # type: ignore[arg-type]
 
 
 def fuzzy_match(normalized: str, matcher: LabelMatcher) -> str | None:
