@@ -37,31 +37,85 @@ def cell_text(value: Any) -> str:
 
 
 def read_xlsx(data: bytes, limits: Limits) -> Extracted:
+    """Stream each sheet (openpyxl's read-only mode) under a cell cap.
+
+    A full load materialises every cell object before any size can be checked (a 13 MB
+    workbook took 764 MB); read-only mode checks the declared dimension first, then reads rows
+    one by one and stops at the cap, so a sheet that lies about its size costs no more.
+    """
     import openpyxl
 
     guard_zip(data, limits)
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=False)
+        book = openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=True)
     except Exception as error:  # openpyxl raises anything from KeyError to its own errors
         raise AttachmentRefused("attachment_corrupt", f"not a readable XLSX: {error}") from error
-    out = Extracted(kind="xlsx", pages=len(book.worksheets))
-    for index, sheet in enumerate(book.worksheets):
-        if sheet.max_row * sheet.max_column > _MAX_CELLS:
-            out.warn("sheet_too_large", f"sheet {sheet.title!r}: {sheet.max_row} rows skipped")
-            continue
-        covered: set[tuple[int, int]] = set()
-        for merged in sheet.merged_cells.ranges:
-            for r in range(merged.min_row, merged.max_row + 1):
-                for c in range(merged.min_col, merged.max_col + 1):
-                    if (r, c) != (merged.min_row, merged.min_col):
-                        covered.add((r, c))
-        grid = [
-            [None if (cell.row, cell.column) in covered else cell_text(cell.value) for cell in row]
-            for row in sheet.iter_rows()
-        ]
-        _add_sheet(out, grid, index)
-    book.close()
+    try:
+        out = Extracted(kind="xlsx", pages=len(book.worksheets))
+        for index, sheet in enumerate(book.worksheets):
+            try:
+                grid = _streamed_grid(sheet)
+            except _SheetTooLarge as error:
+                out.warn("sheet_too_large", f"sheet {sheet.title!r}: {error} cells, skipped")
+                continue
+            except Exception as error:  # a damaged sheet XML: refuse the file, never crash
+                raise AttachmentRefused(
+                    "attachment_corrupt", f"sheet {sheet.title!r} is not readable: {error}"
+                ) from error
+            _add_sheet(out, grid, index)
+    finally:
+        book.close()
     return out
+
+
+class _SheetTooLarge(Exception):
+    """A sheet holds more than ``_MAX_CELLS`` cells (declared or found while streaming)."""
+
+
+def _streamed_grid(sheet: Any) -> list[list[str | None]]:
+    """The sheet's cells as text, covered positions of merged ranges as ``None``."""
+    rows, cols = sheet.max_row or 0, sheet.max_column or 0
+    if rows * cols > _MAX_CELLS:
+        raise _SheetTooLarge(f"{rows} x {cols}")
+    # The declared dimension only refuses early: rows are streamed to their real end (a
+    # wrong <dimension> must not cut a table short), under the same cap.
+    sheet.reset_dimensions()
+    covered = _covered_by_merges(sheet)
+    grid: list[list[str | None]] = []
+    seen = 0
+    for r, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        seen += max(len(values), 1)
+        if seen > _MAX_CELLS:
+            raise _SheetTooLarge(f"more than {_MAX_CELLS}")
+        grid.append(
+            [
+                None if (r, c) in covered else cell_text(value)
+                for c, value in enumerate(values, start=1)
+            ]
+        )
+    return grid
+
+
+def _covered_by_merges(sheet: Any) -> set[tuple[int, int]]:
+    """Positions hidden under merged ranges, read from the sheet XML's ``<mergeCell>`` tags
+    (read-only sheets do not parse them); bounded by the same cell cap."""
+    from lxml import etree
+    from openpyxl.utils.cell import range_boundaries
+
+    covered: set[tuple[int, int]] = set()
+    with sheet._get_source() as source:  # read-only worksheets' own XML stream
+        for _, element in etree.iterparse(source, events=("end",), tag="{*}mergeCell"):
+            min_col, min_row, max_col, max_row = range_boundaries(element.get("ref", ""))
+            if (max_row - min_row + 1) * (max_col - min_col + 1) + len(covered) > _MAX_CELLS:
+                raise _SheetTooLarge(f"merged ranges over {_MAX_CELLS}")
+            covered.update(
+                (r, c)
+                for r in range(min_row, max_row + 1)
+                for c in range(min_col, max_col + 1)
+                if (r, c) != (min_row, min_col)
+            )
+            element.clear()
+    return covered
 
 
 def read_xls(data: bytes, limits: Limits) -> Extracted:

@@ -8,6 +8,7 @@ error page served under a ``.pdf`` name.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 import pikepdf
@@ -189,3 +190,52 @@ def test_image_bomb() -> None:
     error = refusal(out.getvalue(), "scan.png")
     assert error.code == "attachment_decompression_bomb"
     assert "10000x9000" in error.detail
+
+
+def _with_dimension(xlsx: bytes, ref: str) -> bytes:
+    """The workbook with its first sheet's declared ``<dimension>`` replaced."""
+    source, out = zipfile.ZipFile(io.BytesIO(xlsx)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb'<dimension ref="[^"]*"', f'<dimension ref="{ref}"'.encode(), data)
+            target.writestr(info, data)
+    return out.getvalue()
+
+
+def _codes(report) -> set[str]:
+    return {warning.code for warning in report.warnings}
+
+
+def test_xlsx_declaring_a_huge_sheet_is_skipped_before_reading(hongze_xlsx: bytes) -> None:
+    report = parse_attachment(_with_dimension(hongze_xlsx, "A1:XFD1048576"), filename="a.xlsx")
+    assert "sheet_too_large" in _codes(report)
+
+
+def test_xlsx_understating_its_size_is_still_read_whole(hongze_xlsx: bytes) -> None:
+    """A wrong (too small) <dimension> must not cut the table short."""
+    honest = parse_attachment(hongze_xlsx, filename="a.xlsx")
+    lying = parse_attachment(_with_dimension(hongze_xlsx, "A1:B2"), filename="a.xlsx")
+    assert lying.tables.keys() == honest.tables.keys()
+    assert lying.to_dict()["tables"] == honest.to_dict()["tables"]
+
+
+def test_xlsx_with_more_cells_than_the_cap_streams_in_bounded_memory() -> None:
+    """210,000 cells (the cap is 200,000): streamed, stopped at the cap, never loaded whole."""
+    import tracemalloc
+
+    import openpyxl
+
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("big")
+    for number in range(21_000):
+        sheet.append([number] * 10)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    tracemalloc.start()
+    report = parse_attachment(buffer.getvalue(), filename="big.xlsx")
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert "sheet_too_large" in _codes(report)
+    assert peak < 150 * MB, f"peak {peak / MB:.0f} MB"
