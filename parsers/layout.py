@@ -200,6 +200,9 @@ _MAX_DEPTH = 400  # hostile pages nest deeper than any real one; flatten the res
 _SKIP_TAGS = frozenset("script style noscript head template iframe object select option".split())
 
 
+_CELL_SPACES = re.compile(r"[ \t\u00a0\u3000]+")
+
+
 def _cell_text(cell: etree._Element) -> str:
     parts = []
     for node in cell.iter():
@@ -209,7 +212,7 @@ def _cell_text(cell: etree._Element) -> str:
             parts.append(node.text)
         if node is not cell and node.tail:
             parts.append(node.tail)
-    return re.sub(r"[ \t\u00a0\u3000]+", " ", "".join(parts)).strip()
+    return _CELL_SPACES.sub(" ", "".join(parts)).strip()
 
 
 def table_grid(table: etree._Element) -> list[list[str | None]]:

@@ -8,6 +8,7 @@ raises on a strange report: it returns what it could read with warnings saying w
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Callable
@@ -163,9 +164,17 @@ def _strip_chrome_rows(rows: list[Row]) -> list[Row]:
     return kept
 
 
-def _first_index(rows: list[Row], anchors: tuple[str, ...], start: int = 0) -> int | None:
+def _first_index(
+    rows: list[Row], anchors: tuple[str, ...], start: int = 0, cache: list[str | None] | None = None
+) -> int | None:
+    """The first row from ``start`` whose normalised text holds an anchor; ``cache`` (one slot
+    per row) keeps each row's normalised text for the next search over the same rows."""
     for index in range(start, len(rows)):
-        joined = "".join(normalize_label(cell) for cell in rows[index].filled())
+        joined = cache[index] if cache is not None else None
+        if joined is None:
+            joined = "".join(normalize_label(cell) for cell in rows[index].filled())
+            if cache is not None:
+                cache[index] = joined
         if any(anchor in joined for anchor in anchors):
             return index
     return None
@@ -195,9 +204,11 @@ def _regions(rows: list[Row], headings: list[Heading]) -> dict[str, tuple[int, i
     """Row ranges of tables 二, 三 and 四 (end exclusive)."""
     n = len(rows)
     out: dict[str, tuple[int, int]] = {}
-    t3_start = _first_index(rows, _T3_ANCHORS, _heading_index(headings, "requests") or 0)
+    joined: list[str | None] = [None] * n
+    first_index = functools.partial(_first_index, cache=joined)
+    t3_start = first_index(rows, _T3_ANCHORS, _heading_index(headings, "requests") or 0)
     if t3_start is None:
-        t3_start = _first_index(rows, _T3_ANCHORS)
+        t3_start = first_index(rows, _T3_ANCHORS)
     if t3_start is None:  # anchors wrapped over lines: the section heading starts the table
         t3_start = _heading_index(headings, "requests")
     if t3_start is None:  # a page that begins inside table 三: its first row read by label
@@ -205,11 +216,11 @@ def _regions(rows: list[Row], headings: list[Heading]) -> dict[str, tuple[int, i
     t4_heading = _heading_index(headings, "review_litigation")
     t4_start = t4_heading
     if t4_start is None or (t3_start is not None and t4_start < t3_start):
-        t4_anchor = _first_index(rows, _T4_ANCHORS, t3_start or 0)
+        t4_anchor = first_index(rows, _T4_ANCHORS, t3_start or 0)
         t4_start = None if t4_anchor is None else _t4_header_start(rows, t4_anchor, t3_start)
     t2_start = _heading_index(headings, "proactive")
     if t2_start is None:
-        t2_start = _first_index(rows, _T2_ANCHORS)
+        t2_start = first_index(rows, _T2_ANCHORS)
     if t2_start is not None:
         limit = min(x for x in (t3_start, t4_start, n) if x is not None and x > t2_start)
         out["t2"] = (t2_start, min(limit, _next_heading(headings, t2_start, n)))
