@@ -9,7 +9,10 @@ installed the file is refused with ``attachment_unsupported`` naming what to ins
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
@@ -53,13 +56,7 @@ def convert(data: bytes, source_suffix: str, target: str, limits: Limits) -> byt
             str(source),
         ]
         try:
-            subprocess.run(
-                command,
-                check=False,
-                capture_output=True,
-                timeout=limits.convert_timeout,
-                stdin=subprocess.DEVNULL,
-            )
+            _run_in_own_group(command, limits.convert_timeout)
         except subprocess.TimeoutExpired as error:
             raise AttachmentRefused(
                 "attachment_convert_timeout",
@@ -75,3 +72,33 @@ def convert(data: bytes, source_suffix: str, target: str, limits: Limits) -> byt
                 "attachment_corrupt", f"LibreOffice could not convert the {source_suffix} file"
             )
         return converted.read_bytes()
+
+
+def _run_in_own_group(command: list[str], timeout: float) -> None:
+    """Run ``command`` in a session of its own and, past ``timeout``, kill that whole group.
+
+    ``soffice`` is a wrapper that starts ``soffice.bin`` (which may start more): the timeout of
+    ``subprocess.run`` kills only the wrapper and leaves the converter running, one more each
+    time a hostile file hangs it. A new session makes the wrapper the leader of a process
+    group that takes its children with it.
+    """
+    process = subprocess.Popen(
+        command,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill_group(process.pid)
+        process.wait()
+        raise
+    finally:
+        _kill_group(process.pid)  # children left behind by a wrapper that exited on its own
+
+
+def _kill_group(pgid: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pgid, signal.SIGKILL)

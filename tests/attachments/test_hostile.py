@@ -15,6 +15,7 @@ import pikepdf
 import pytest
 
 from nianbao.parsers.attachments import AttachmentRefused, Limits, parse_attachment
+from nianbao.parsers.attachments.convert import convert
 
 MB = 1024 * 1024
 
@@ -239,3 +240,30 @@ def test_xlsx_with_more_cells_than_the_cap_streams_in_bounded_memory() -> None:
     tracemalloc.stop()
     assert "sheet_too_large" in _codes(report)
     assert peak < 150 * MB, f"peak {peak / MB:.0f} MB"
+
+
+def test_converter_timeout_kills_the_whole_process_group(tmp_path) -> None:
+    """A hung conversion is refused, and no process it started is left running (a stand-in
+    wrapper that, like soffice, starts a child and waits on it)."""
+    import os
+    import time
+
+    child_pid = tmp_path / "child.pid"
+    wrapper = tmp_path / "soffice"
+    wrapper.write_text(f"#!/bin/sh\nsleep 300 &\necho $! > {child_pid}\nwait\n")
+    wrapper.chmod(0o755)
+    started = time.monotonic()
+    with pytest.raises(AttachmentRefused) as caught:
+        convert(b"any", ".doc", "docx", Limits(soffice=str(wrapper), convert_timeout=1.0))
+    error = caught.value
+    assert error.code == "attachment_convert_timeout"
+    assert time.monotonic() - started < 30
+    pid = int(child_pid.read_text())
+    for _ in range(50):  # the kill is delivered at once; reaping by init may take a moment
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    else:
+        raise AssertionError(f"the converter's child {pid} is still running")
