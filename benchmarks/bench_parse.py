@@ -108,12 +108,14 @@ def cli_throughput(shared: Path, files: int) -> None:
             Path(folder, f"{index:05d}{suffix}").write_text(content, "utf-8")
         command = [sys.executable, "-m", "nianbao.crawler.cli", "parse", folder, "--jsonl"]
         start = time.perf_counter()
-        done = subprocess.run(command, stdout=subprocess.PIPE, check=False)
+        done = subprocess.run(command, capture_output=True, check=False)
         elapsed = time.perf_counter() - start
     lines = done.stdout.count(b"\n")
+    refused = done.stderr.count(b"\n")
     print(
-        f"nianbao parse DIR --jsonl: {lines} of {files} files in {elapsed:.2f} s = "
-        f"{files / elapsed:.0f} reports/s (start-up included, exit {done.returncode})"
+        f"nianbao parse DIR --jsonl: {files} files in {elapsed:.2f} s = {files / elapsed:.0f} "
+        f"files/s, start-up included ({lines} reports printed, {refused} refused, e.g. the "
+        f"corpus's list pages; exit {done.returncode})"
     )
 
 
