@@ -246,3 +246,10 @@ def extract_metadata(
 
 def _str(value: object) -> str | None:
     return str(value) if value else None
+
+
+def not_a_report(title: str | None, tables: int, prose_figures: int) -> bool:
+    """Whether a parsed page holds no report at all: no statistical table, no prose figure and
+    no 年报 title (a list page, an anti-bot challenge, an unrelated notice). Such a page must say
+    so instead of coming back as a report whose year is its publication date."""
+    return not tables and not prose_figures and not (title and _match_title(title_candidate(title)))

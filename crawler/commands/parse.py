@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from nianbao.parsers import ParseError, Report, parse_path
+from nianbao.parsers.metadata import not_a_report
 
 from .database import add_db_argument
 from .output import to_json
@@ -47,6 +48,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="exit 1 when a report has cells read with uncertainty (reading_uncertain)",
     )
+    parser.add_argument("--authority", help="the issuing authority, for texts that do not name it")
+    parser.add_argument("--year", type=int, help="the report year, for texts that do not state it")
     add_db_argument(
         parser, help="also store the reports in this database (SQLAlchemy URL; off without --db)"
     )
@@ -70,15 +73,16 @@ def run(args: argparse.Namespace) -> int:
     store = _Store(args.db) if args.db else None
     try:
         for path in files:
-            try:
-                if path.suffix.lower() in ATTACHMENT_SUFFIXES:
-                    from nianbao.parsers.attachments import parse_attachment  # PDF/Office readers
-
-                    report = parse_attachment(path.read_bytes(), filename=path.name, url=args.url)
-                else:
-                    report = parse_path(path, url=args.url)
-            except (OSError, ParseError) as error:
-                print(f"nianbao parse: {path}: {error}", file=sys.stderr)
+            report = _read(path, args)
+            if report is None:
+                status = 1
+                continue
+            _fill_from_arguments(report, args)
+            if not_a_report(report.title, len(report.tables), len(report.prose)):
+                print(
+                    f"nianbao parse: {path}: not_a_report: no table, figure or 年报 title",
+                    file=sys.stderr,
+                )
                 status = 1
                 continue
             if getattr(args, "strict", False) and _uncertain(report):
@@ -87,11 +91,46 @@ def run(args: argparse.Namespace) -> int:
             data = {"path": str(path), **report.to_dict()}
             if store is not None:
                 data["stored"] = store.save(report, path)
+                if data["stored"] in _NOT_STORED:
+                    status = 1
             print(to_json(data) if args.jsonl else to_json(data, indent=2))
     finally:
         if store is not None:
             store.close()
     return status
+
+
+def _read(path: Path, args: argparse.Namespace) -> Report | None:
+    """One file as a report, or ``None`` with the reason printed: a file that cannot be read,
+    whatever its reader raises (a damaged zip, bad XML, a reader's own bug), never stops the
+    batch."""
+    try:
+        if path.suffix.lower() in ATTACHMENT_SUFFIXES:
+            from nianbao.parsers.attachments import parse_attachment  # PDF/Office readers
+
+            return parse_attachment(path.read_bytes(), filename=path.name, url=args.url)
+        return parse_path(path, url=args.url)
+    except (OSError, ParseError) as error:
+        print(f"nianbao parse: {path}: {error}", file=sys.stderr)
+    except Exception as error:  # a reader failing on hostile bytes: report it, go on
+        print(
+            f"nianbao parse: {path}: unreadable: {type(error).__name__}: {error}", file=sys.stderr
+        )
+    return None
+
+
+def _fill_from_arguments(report: Report, args: argparse.Namespace) -> None:
+    """``--authority``/``--year`` for texts that name neither; what the text states wins."""
+    if args.authority and not report.authority:
+        report.authority = args.authority
+    if args.year and (report.report_year is None or _year_is_a_guess(report)):
+        report.report_year = args.year
+
+
+def _year_is_a_guess(report: Report) -> bool:
+    """The year came from the publication date or loose prose, not from the title or the
+    statistics period."""
+    return any(w.code in ("year_from_published", "year_from_prose") for w in report.warnings)
 
 
 def _uncertain(report: Report) -> str:
@@ -101,6 +140,10 @@ def _uncertain(report: Report) -> str:
         for w in report.warnings
         if w.code == "reading_uncertain"
     )
+
+
+#: ``stored`` outcomes that mean the report is not in the database (exit status 1).
+_NOT_STORED = ("unkeyed", "failed")
 
 
 class _Store:
@@ -127,6 +170,9 @@ class _Store:
         except UnkeyedReport as error:
             print(f"nianbao parse: {path}: not stored: {error}", file=sys.stderr)
             return "unkeyed"
+        except Exception as error:  # a database failure loses this report, not the batch
+            print(f"nianbao parse: {path}: not stored: {error}", file=sys.stderr)
+            return "failed"
 
     def close(self) -> None:
         self.engine.dispose()

@@ -98,7 +98,14 @@ def read_attachment(
             "attachment_type_mismatch",
             f"claims to be {claimed} ({filename or '-'}, {content_type or '-'}) but is {kind}",
         )
-    extracted = _read(kind, data, filename, limits)
+    try:
+        extracted = _read(kind, data, filename, limits)
+    except AttachmentRefused:
+        raise
+    except Exception as error:  # zlib.error, XMLSyntaxError, a reader's ValueError on bad bytes
+        raise AttachmentRefused(
+            "attachment_corrupt", f"the {kind} reader failed: {type(error).__name__}: {error}"
+        ) from error
     if claimed not in (UNKNOWN, kind) and {claimed, kind} != {DOC, DOCX}:
         extracted.warn("attachment_type_mismatch", f"named as {claimed}, read as {kind}")
     return extracted
