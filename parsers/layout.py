@@ -93,17 +93,23 @@ def _text_rows(lines: list[str], *, blank_separated: bool) -> list[Row]:
         lines = _join_wrapped_labels(lines)
     rows = []
     for line in lines:
-        if _PAGE_FOOTER.match(line) or _MARKDOWN_RULE.match(line):
+        stripped = line.strip()
+        if not stripped:
             continue
-        if _PIPES_ONLY.match(line):  # a text dump of a grid: blank cells printed as pipes
-            rows.append(Row([line.strip()]))
-            continue
+        if stripped[0] in _SPECIAL_STARTS:  # only such lines can be footers, rules or pipes
+            if _PAGE_FOOTER.match(line) or _MARKDOWN_RULE.match(line):
+                continue
+            if _PIPES_ONLY.match(line):  # a text dump of a grid: blank cells printed as pipes
+                rows.append(Row([stripped]))
+                continue
         cells = split_line(line)
         if any(cells):
             rows.append(Row(cells))
     return rows
 
 
+#: First characters of the lines the three patterns below can match.
+_SPECIAL_STARTS = frozenset("-—–－第|｜:")
 #: PDF page numbers printed as footers: "- 3 -", "— 12 —", "第 3 页".
 _PAGE_FOOTER = re.compile(
     r"^\s*(?:[-—–－]+\s*\d{1,3}\s*[-—–－]+|第\s*\d{1,3}\s*页(?:\s*共\s*\d+\s*页)?)\s*$"
