@@ -16,6 +16,7 @@ from .layout import Row
 from .normalize import normalize_label
 from .spec import section_titles
 
+_HEADING_NUMERALS = frozenset("一二三四五六七八九")
 _NUMBERED = re.compile(r"^\s*[一二三四五六七八九]\s*[、.．]")
 _MAX_HEADING = 40
 _CUTOFF = 0.72
@@ -75,6 +76,8 @@ def find_headings(rows: list[Row]) -> list[Heading]:
         filled = row.filled()
         if not filled or len(filled) > 2:
             continue
+        if filled[0].lstrip("#").lstrip()[:1] not in _HEADING_NUMERALS:
+            continue  # cheap test first: a heading opens with its numeral
         key = classify_heading(filled[0])
         if key is not None and key not in seen:
             seen.add(key)
