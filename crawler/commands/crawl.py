@@ -148,18 +148,59 @@ def crawl(args: argparse.Namespace) -> int:
         settings.set("NIANBAO_RUN_RECORD", run_id, priority="cmdline")
     process = CrawlerProcess(settings)
     crawlers: list[Crawler] = []
+    failed: dict[str, str] = {}
     for name in names:
         crawler = process.create_crawler(name)
         crawlers.append(crawler)
-        process.crawl(crawler, **spider_args)
+        started = process.crawl(crawler, **spider_args)
+        started.addErrback(_failed_to_run, name, failed)
     process.start()
     print_summary(database_url, names)
     if run_id is not None:
-        reasons = [(c.stats.get_value("finish_reason") if c.stats else None) for c in crawlers]
+        record_failures(database_url, run_id, failed)
+        reasons = [_finish_reason(c) for c in crawlers]
         status = run_status(reasons)
         flagged = print_run_report(run_id, status, close_run(database_url, run_id, status))
         notify(settings, run_id, flagged)
     return exit_status(crawlers, replay=args.replay)
+
+
+#: The finish reason of a spider that never ran (a pipeline that cannot import, a spider
+#: argument missing): recorded in the run so a nightly cron sees which spider did not start.
+FAILED_TO_START = "failed_to_start"
+
+
+def _failed_to_run(failure, name: str, failed: dict[str, str]) -> None:
+    """Errback of one crawler's start: one line, not a Twisted traceback, and remembered."""
+    message = failure.getErrorMessage() or failure.type.__name__
+    failed[name] = f"{failure.type.__name__}: {message}"
+    print(f"nianbao crawl: {name}: did not run: {failed[name]}", file=sys.stderr)
+
+
+def _finish_reason(crawler: Crawler) -> str:
+    reason = crawler.stats.get_value("finish_reason") if crawler.stats else None
+    return reason or FAILED_TO_START
+
+
+def record_failures(database_url: str, run_id: int, failed: dict[str, str]) -> None:
+    """A spider row per spider that never ran, flagged with why."""
+    if not failed:
+        return
+    from nianbao.pipelines.db import make_engine, session_factory
+    from nianbao.pipelines.db.nightly import record_spider
+
+    engine = make_engine(database_url)
+    try:
+        with session_factory(engine)() as session:
+            for name, why in failed.items():
+                flags = [{"flag": FAILED_TO_START, "detail": why}]
+                record_spider(
+                    session,
+                    run_id,
+                    {"spider": name, "finish_reason": FAILED_TO_START, "flags": flags},
+                )
+    finally:
+        engine.dispose()
 
 
 def exit_status(crawlers: list[Crawler], *, replay: bool) -> int:
@@ -167,7 +208,7 @@ def exit_status(crawlers: list[Crawler], *, replay: bool) -> int:
     status = 0
     for crawler in crawlers:
         stats = crawler.stats.get_stats() if crawler.stats else {}
-        name = crawler.spider.name if crawler.spider else "?"
+        name = crawler.spider.name if crawler.spider else crawler.spidercls.name
         misses = stats.get(STAT_MISS, 0)
         if replay and misses:
             print(f"nianbao crawl: {name}: {misses} request(s) had no cassette", file=sys.stderr)
@@ -175,8 +216,8 @@ def exit_status(crawlers: list[Crawler], *, replay: bool) -> int:
         if stats.get("nianbao/validate/strict_failures"):
             print(f"nianbao crawl: {name}: hard rules failed (--strict)", file=sys.stderr)
             status = 1
-        if stats.get("finish_reason") not in (None, "finished"):
-            print(f"nianbao crawl: {name}: {stats.get('finish_reason')}", file=sys.stderr)
+        if _finish_reason(crawler) != "finished":
+            print(f"nianbao crawl: {name}: {_finish_reason(crawler)}", file=sys.stderr)
             status = 1
         if stats.get("spider_exceptions/count") or stats.get("log_count/CRITICAL"):
             print(f"nianbao crawl: {name}: errors in the spider, see log", file=sys.stderr)
