@@ -202,6 +202,8 @@ _BLOCK_TAGS = frozenset(
 )
 #: A table cell holding more text than this is page layout, not a table value or label.
 _LAYOUT_CELL_CHARS = 1000
+#: A layout table has a few cells (article, sidebar, header); table 三 alone has 200.
+_LAYOUT_MAX_CELLS = 12
 _MAX_DEPTH = 400  # hostile pages nest deeper than any real one; flatten the rest
 _SKIP_TAGS = frozenset("script style noscript head template iframe object select option".split())
 
@@ -277,14 +279,19 @@ def _own_cells(table: etree._Element) -> list[etree._Element]:
 def is_layout_table(table: etree._Element) -> bool:
     """Whether a table lays out the page rather than holding data: portals wrap the whole
     article in one ``<td>``, and its own tables then nest inside. Such a table is read as text
-    blocks (its nested tables as grids), not as one huge cell."""
+    blocks (its nested tables as grids), not as one huge cell. A data table with a long note
+    in one of its many cells stays a grid: only a table of a few cells counts by text size."""
     if table.find(".//table") is None:
         text = etree.tostring(table, method="text", encoding=str, with_tail=False)
         if len(text) <= _LAYOUT_CELL_CHARS:
             return False
-    for cell in _own_cells(table):
+    cells = _own_cells(table)
+    nested_only = len(cells) > _LAYOUT_MAX_CELLS
+    for cell in cells:
         if cell.find(".//table") is not None:
             return True
+        if nested_only:
+            continue
         size = 0
         for text in cell.itertext():
             size += len(text)

@@ -78,3 +78,18 @@ def test_long_query_is_never_compared():
     assert matcher.match("本年新收政府信息公开申请数") == "本年新收政府信息公开申请数量"
     assert not matcher.reachable(100)
     assert matcher.match("本年新收政府信息公开申请数量" * 50) is None
+
+
+def test_data_grid_with_a_long_note_stays_a_grid(shared):
+    """The real 沭阳县发改局 page, its table 三 given a 1,500-character note cell: still read
+    from grid positions, with the same rows."""
+    page = (shared / "corpus/html/ucap_shuyang_fgj_2023.html").read_text("utf-8")
+    before = parse_html(page).tables["t3"]
+    marker = "本年新收政府信息公开申请数量"
+    at = page.index(marker)
+    row_end = page.index("</tr>", at)
+    noted = page[:row_end] + "<td>" + "说明" * 750 + "</td>" + page[row_end:]
+    after = parse_html(noted).tables["t3"]
+    assert after.layout == "grid"
+    assert after.rows()["granted"] == before.rows()["granted"]
+    assert after.value("new_requests", "total") == 26  # 一、本年新收 26 (typed from the page)
