@@ -154,7 +154,11 @@ def _join_vertical_labels(lines: list[str]) -> list[str]:
         numbered = _ENUMERATOR_DIGIT.match(line) and _ENUMERATOR_DOT.match(following)
         if numbered:
             flush()
-        if numbered or (_SINGLE_CHAR.match(line) and line.strip() not in ("无", "空")):
+        dot = bool(run) and _ENUMERATOR_DIGIT.match(run[-1]) and _ENUMERATOR_DOT.match(line)
+        # 无 and 空 are value markers, except inside a vertical word (（四）无法提供).
+        marker = line.strip() in ("无", "空")
+        in_word = marker and bool(run) and _SINGLE_CHAR.match(following)
+        if numbered or dot or in_word or (_SINGLE_CHAR.match(line) and not marker):
             run.append(line)
             continue
         flush()

@@ -142,6 +142,8 @@ def test_table_3_round_trips_in_every_shape(values, shape):
     table = report.tables["t3"]
     assert table.variant == "t3_2021"
     assert table.rows() == _expected(values)
+    # A clean rendering leaves nothing to doubt: no cell is marked uncertain.
+    assert not [key for key, cell in table.cells.items() if cell.uncertain]
 
 
 @settings(max_examples=40, deadline=None)
