@@ -128,6 +128,15 @@ class Report:
     report_year: int | None = None
     published: dt.date | None = None
     index_no: str | None = None
+    #: Where ``authority`` came from: ``title``, ``publisher_field`` (发布机构/来源), ``text``
+    #: (the prose or a signature line), ``url`` (the portal's authority), ``argument`` (given
+    #: by the caller); ``None`` when unknown. ``authority_evidence`` is the span that names it.
+    authority_source: str | None = None
+    authority_evidence: str | None = None
+    #: Where ``report_year`` came from: ``title``, ``statistics_period``, ``text``, ``argument``,
+    #: ``hint``, ``published_minus_one`` or ``prose`` (the last two are guesses, warned about).
+    year_source: str | None = None
+    year_evidence: str | None = None
     format: str | None = None  # report-level era: f2021, f2019 or pre2019
     tables: dict[str, Table] = field(default_factory=dict)
     checks: list[Check] = field(default_factory=list)
@@ -163,6 +172,10 @@ class Report:
             "report_year": self.report_year,
             "published": self.published.isoformat() if self.published else None,
             "index_no": self.index_no,
+            "authority_source": self.authority_source,
+            "authority_evidence": self.authority_evidence,
+            "year_source": self.year_source,
+            "year_evidence": self.year_evidence,
             "format": self.format,
             "formats": self.formats,
             "variants": {family: table.variant for family, table in self.tables.items()},
