@@ -57,6 +57,9 @@ NIANBAO_ATTACHMENT_STORE = os.environ.get("NIANBAO_ATTACHMENT_STORE", "attachmen
 NIANBAO_ATTACHMENT_MAX_BYTES = 50 * 1024 * 1024
 #: Attachments fetched per report page (portals sometimes link dozens of unrelated files).
 NIANBAO_ATTACHMENT_MAX_FILES = 10
+#: Hosts besides the spider's allowed domains that attachments may come from (a portal's file
+#: server or CDN); a link to any other host is refused as attachment_offsite.
+NIANBAO_ATTACHMENT_HOSTS: list[str] = []
 #: PDFs with more pages are refused (real annual reports have 3-40 pages).
 NIANBAO_ATTACHMENT_MAX_PAGES = 200
 #: Zip members (DOCX/XLSX) or PDF streams inflating past this are refused as bombs (bytes).
@@ -91,9 +94,16 @@ CASSETTE_DIR = str(PROJECT_ROOT / "cassettes")
 #: vcrpy record mode: none (replay only), once, new_episodes or all.
 CASSETTE_RECORD_MODE = "none"
 
+#: Allow requests to loopback, private, link-local and other non-public addresses. Off: a page
+#: could point the crawler at its own network (crawler/middlewares/addresses.py). The tests'
+#: local servers and the simulated portals turn it on.
+NIANBAO_ALLOW_PRIVATE_ADDRESSES = False
+
 DOWNLOADER_MIDDLEWARES = {
     # Before the HTTP cache and the retry middleware, after robots.txt (100).
     "nianbao.crawler.middlewares.cassette.CassetteMiddleware": 120,
+    # After the cassette (a replay needs no DNS): no request to a non-public address.
+    "nianbao.crawler.middlewares.addresses.AddressGuardMiddleware": 130,
     # Scrapy's retry rules, with a back-off between attempts (Scrapy's own place, 550).
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "nianbao.crawler.middlewares.retry.BackoffRetryMiddleware": 550,

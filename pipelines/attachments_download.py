@@ -15,14 +15,19 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from scrapy import Request
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http.request import NO_CALLBACK
 from scrapy.pipelines.files import FilesPipeline
+from twisted.internet.defer import CancelledError
+
+from nianbao.crawler.middlewares.addresses import NonPublicAddress
 
 STAT_PREFIX = "nianbao/attachments/"
+#: How Scrapy's OffsiteMiddleware words its refusal (of a link, or of a redirect hop).
+_OFFSITE = "Filtered offsite request"
 _DISPOSITION_NAME = re.compile(r"filename\*?=(?:UTF-8''|\"?)([^\";]+)", re.IGNORECASE)
 
 
@@ -45,10 +50,12 @@ class AttachmentDownloadPipeline(FilesPipeline):
         pipe.max_bytes = settings.getint("NIANBAO_ATTACHMENT_MAX_BYTES", 50 * 1024 * 1024)
         pipe.max_files = settings.getint("NIANBAO_ATTACHMENT_MAX_FILES", 10)
         pipe.file_meta = {}
+        pipe.extra_hosts = settings.getlist("NIANBAO_ATTACHMENT_HOSTS")
         return pipe
 
     max_bytes: int
     max_files: int
+    extra_hosts: list[str]
     file_meta: dict[str, dict[str, str | None]]
 
     def urls(self, item: Any) -> list[str]:
@@ -56,15 +63,17 @@ class AttachmentDownloadPipeline(FilesPipeline):
         return [url for url in urls if isinstance(url, str)][: self.max_files]
 
     def get_media_requests(self, item: Any, info: Any) -> list[Request]:
+        # Report files on a known file server or CDN of the portal are named in
+        # NIANBAO_ATTACHMENT_HOSTS; any other host outside the spider's allowed domains is
+        # left to Scrapy's offsite filter, which refuses it (recorded as attachment_offsite).
         return [
             Request(
                 url,
                 callback=NO_CALLBACK,
-                # Report files often sit on another host (a file server, a CDN).
                 meta={
                     "download_maxsize": self.max_bytes,
                     "download_warnsize": 0,
-                    "allow_offsite": True,
+                    "allow_offsite": host_in_domains(url, self.extra_hosts),
                 },
             )
             for url in self.urls(item)
@@ -89,6 +98,9 @@ class AttachmentDownloadPipeline(FilesPipeline):
         return super().media_downloaded(response, request, info, item=item)
 
     def media_failed(self, failure: Any, request: Any, info: Any) -> Any:
+        message = str(failure.value)
+        if isinstance(failure.value, NonPublicAddress) or message.startswith(_OFFSITE):
+            raise AttachmentDownloadError(message)  # keep why: failure_code reads it
         if isinstance(failure.value, IgnoreRequest):
             return super().media_failed(failure, request, info)
         raise AttachmentDownloadError(str(failure.value) or failure.type.__name__)
@@ -105,15 +117,15 @@ class AttachmentDownloadPipeline(FilesPipeline):
                 continue
             error = getattr(value, "value", value)
             message = str(error) or type(error).__name__
-            code = (
-                "attachment_too_large"
-                if "maxsize" in message.replace("max size", "maxsize")
-                else ("attachment_unavailable")
-            )
+            code = failure_code(error, message, url, self._domains(info))
             files.append({"url": url, "error": message, "code": code})
             stats.inc_value(STAT_PREFIX + "download_failed")
         item["attachment_files"] = files
         return item
+
+    def _domains(self, info: Any) -> list[str]:
+        spider = getattr(info, "spider", None)
+        return [*(getattr(spider, "allowed_domains", None) or []), *self.extra_hosts]
 
     def store_path(self, path: str) -> str:
         """Local path of a stored file (the store is a folder: NIANBAO_ATTACHMENT_STORE)."""
@@ -131,3 +143,26 @@ def _disposition_name(value: bytes | None) -> str | None:
             continue
     match = _DISPOSITION_NAME.search(text)
     return unquote(match.group(1)).strip() if match else None
+
+
+def failure_code(error: BaseException, message: str, url: str, domains: list[str]) -> str:
+    """The warning code of a download that failed, by what stopped it.
+
+    A download over ``download_maxsize`` is cancelled: with a Content-Length Scrapy says so in
+    the message, a chunked one past the cap is a bare ``CancelledError``; both are too large,
+    not unavailable.
+    """
+    if isinstance(error, NonPublicAddress) or message.startswith("address_refused"):
+        return "attachment_address_refused"
+    if "maxsize" in message.replace("max size", "maxsize") or isinstance(error, CancelledError):
+        return "attachment_too_large"
+    if message.startswith(_OFFSITE) or (domains and not host_in_domains(url, domains)):
+        return "attachment_offsite"
+    return "attachment_unavailable"
+
+
+def host_in_domains(url: str, domains: list[str]) -> bool:
+    """Whether the URL's host is one of ``domains`` or under one (the port does not count;
+    Scrapy's ``url_is_from_any_domain`` compares host *and* port)."""
+    host = (urlsplit(url).hostname or "").lower()
+    return any(host == d.lower() or host.endswith("." + d.lower()) for d in domains if d)

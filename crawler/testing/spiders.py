@@ -17,6 +17,8 @@ class SimulatedPortalSpider(LinkListSpider):
     name = "simulated_portal"
     portal = "模拟政府门户"
     include_in_all: ClassVar[bool] = False
+    #: The simulated portal lives on 127.0.0.1, which live crawls refuse.
+    custom_settings: ClassVar[dict[str, Any]] = {"NIANBAO_ALLOW_PRIVATE_ADDRESSES": True}
 
     def __init__(self, portal_url: str = "", *args: Any, **kwargs: Any) -> None:
         if not portal_url:
