@@ -118,6 +118,8 @@ def crawl(port: int, out: str, extras: bool, workdir: str) -> None:
         "NIANBAO_PROGRESS": "off",
         "NIANBAO_INCREMENTAL": False,
         "TELNETCONSOLE_ENABLED": False,
+        # The portal is on 127.0.0.1, which crawls refuse unless this allows it.
+        "NIANBAO_ALLOW_PRIVATE_ADDRESSES": True,
     }
     if extras:
         politeness_off |= {
