@@ -7,9 +7,12 @@ error page served under a ``.pdf`` name.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import io
 import re
 import zipfile
+import zlib
 
 import pikepdf
 import pytest
@@ -135,6 +138,26 @@ def test_docx_xml_entity_bomb(template_docx: bytes) -> None:
         '<w:document xmlns:w="x">&lol9;</w:document>'
     ).encode()
     data = _with_member(template_docx, "word/document.xml", lambda s: s.write(laughs))
+    assert refusal(data, "a.docx").code == "attachment_decompression_bomb"
+
+
+@pytest.mark.parametrize(
+    ("codec", "padding"), [("utf-8", 10_000), ("utf-16-le", 0), ("utf-16-be", 2_000_000)]
+)
+def test_entity_declaration_anywhere_in_the_part(
+    template_docx: bytes, codec: str, padding: int
+) -> None:
+    """Behind a long comment (past any first-kilobytes peek, across a chunk boundary) or in
+    UTF-16: still found, refused as a bomb rather than failing later as corrupt."""
+    entity = '<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+    xml = (
+        f'<?xml version="1.0" encoding="{codec.upper()[:6]}"?><!-- {"x" * padding} -->'
+        f'<!DOCTYPE d [{entity}]><w:document xmlns:w="x">&b;</w:document>'
+    )
+    payload = ("\ufeff" if codec.startswith("utf-16") else "") + xml
+    data = _with_member(
+        template_docx, "word/document.xml", lambda s: s.write(payload.encode(codec))
+    )
     assert refusal(data, "a.docx").code == "attachment_decompression_bomb"
 
 
@@ -267,3 +290,45 @@ def test_converter_timeout_kills_the_whole_process_group(tmp_path) -> None:
         time.sleep(0.1)
     else:
         raise AssertionError(f"the converter's child {pid} is still running")
+
+
+def _zeros_bomb(size: int) -> bytes:
+    inflater = zlib.compressobj(9)
+    chunk = b"\0" * MB
+    return b"".join(inflater.compress(chunk) for _ in range(size // MB)) + inflater.flush()
+
+
+CHAINS = {
+    "flate_flate": (["/FlateDecode", "/FlateDecode"], lambda z: zlib.compress(z, 9)),
+    "hex_flate": (["/ASCIIHexDecode", "/FlateDecode"], binascii.hexlify),
+    "a85_flate": (["/ASCII85Decode", "/FlateDecode"], lambda z: base64.a85encode(z) + b"~>"),
+    "short_names": (["/AHx", "/Fl"], binascii.hexlify),
+}
+
+
+@pytest.mark.parametrize("chain", sorted(CHAINS))
+def test_pdf_bomb_behind_a_filter_chain(hongze_pdf: bytes, chain: str) -> None:
+    """256 MB of zeros behind two filters in the real PDF: a few kB on disk, refused as a bomb
+    (the first stage alone decodes to almost nothing)."""
+    filters, outer = CHAINS[chain]
+    encoded = outer(_zeros_bomb(256 * MB))
+    with pikepdf.open(io.BytesIO(hongze_pdf)) as pdf:
+        bomb = pikepdf.Stream(pdf, b"")
+        bomb.write(encoded, filter=pikepdf.Array([pikepdf.Name(name) for name in filters]))
+        pdf.Root["/Bomb"] = pdf.make_indirect(bomb)
+        out = io.BytesIO()
+        pdf.save(out)
+    data = out.getvalue()
+    assert len(data) < len(hongze_pdf) + 2 * MB
+    error = refusal(data, "a.pdf", max_decompressed=64 * MB)
+    assert error.code == "attachment_decompression_bomb"
+
+
+def test_run_length_stream_size_is_known_before_decoding() -> None:
+    from nianbao.parsers.attachments.pdfstreams import decoded_size
+
+    # 129 -> the next byte repeated 128 times: 2 bytes of input per 128 of output.
+    assert decoded_size(bytes([129, 0]) * 1000 + b"\x80", ["/RunLengthDecode"], 10**9) == 128_000
+    assert decoded_size(bytes([129, 0]) * 1000, ["/RunLengthDecode"], 1000) > 1000
+    text = b"report"
+    assert decoded_size(zlib.compress(binascii.hexlify(text)), ["/Fl", "/AHx"], 100) == len(text)
