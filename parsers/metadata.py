@@ -12,14 +12,27 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from . import authority as text_authority
 
 _TITLE = re.compile(
     r"(?P<pre>[^\s，。,;；:：|｜]{0,40}?)(?P<year>(?:19|20)\d{2})\s*年度?\s*(?P<post>[^\s，。,]{0,40}?)"
     r"政府(?:信息|资讯)公开(?:工作)?(?:年度)?(?:工作)?(?:报告|年报)"
 )
+#: 统计期限为2024年1月1日至…, also with the 年/月 lost (自201911日起至20191231日止).
 _STAT_PERIOD = re.compile(
-    r"统计(?:期限|时间|时限|区间)[^0-9]{0,12}((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日"
+    r"统计(?:期限|时间|时限|区间|期间|周期)[^0-9。]{0,12}((?:19|20)\d{2})\s*"
+    r"(?:年\s*0?1\s*月\s*0?1\s*日|0?1\s*0?1\s*日)"
+)
+#: A whole calendar year as a period without the word 统计 (数据自2022年1月1日起至12月31日止).
+_WHOLE_YEAR = re.compile(
+    r"((?:19|20)\d{2})\s*年\s*0?1\s*月\s*0?1\s*日\s*起?\s*(?:至|到|—|－|-|~|～)\s*"
+    r"(?:(?:19|20)\d{2}\s*年\s*)?12\s*月\s*31\s*日"
+)
+#: The report named in a sentence: 现面向社会公开2022年度政府信息公开年度报告.
+_YEAR_IN_PROSE = re.compile(
+    r"((?:19|20)\d{2})\s*年度?(?:政府信息公开|政务公开)(?:工作)?(?:年度)?(?:报告|年报)"
 )
 _DATE = re.compile(r"((?:19|20)\d{2})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
 _PUBLISHED_LABEL = re.compile(
@@ -44,8 +57,14 @@ class Metadata:
     publisher: str | None = None
     report_year: int | None = None
     year_source: str | None = None
+    year_evidence: str | None = None
+    authority_source: str | None = None
+    authority_evidence: str | None = None
     published: dt.date | None = None
     index_no: str | None = None
+    #: (code, detail) warnings about the metadata: a county department without its county,
+    #: a title year that the statistics period contradicts.
+    warnings: list[tuple[str, str]] = field(default_factory=list)
 
 
 # Flip-book "Page 8 - <title>" and metadata labels in front of a title.
@@ -167,14 +186,40 @@ def find_report_year(
     title_match: re.Match[str] | None, text: str, published: dt.date | None
 ) -> tuple[int | None, str | None]:
     """(year, where it came from): title, statistics period, or publication year - 1."""
-    if title_match:
-        return int(title_match.group("year")), "title"
-    period = _STAT_PERIOD.search(text)
-    if period:
-        return int(period.group(1)), "statistics_period"
-    if published is not None:
+    year, source, _ = _year_with_evidence(title_match, text)
+    if year is None and published is not None:
         return published.year - 1, "published_minus_one"
-    return None, None
+    return year, source
+
+
+def statistics_period(text: str) -> re.Match[str] | None:
+    """The sentence stating the statistics period (its group 1 is the year reported on)."""
+    return _STAT_PERIOD.search(text) or _WHOLE_YEAR.search(text)
+
+
+def _year_with_evidence(
+    title_match: re.Match[str] | None, text: str
+) -> tuple[int | None, str | None, str | None]:
+    """(year, source, evidence) from what the text states: its title, its statistics period,
+    a sentence naming the report; the publication date never decides it."""
+    if title_match:
+        return int(title_match.group("year")), "title", title_match.group(0)
+    period = statistics_period(text)
+    if period:
+        return int(period.group(1)), "statistics_period", _span(period)
+    named = _YEAR_IN_PROSE.search(text[:3000])
+    if named:
+        return int(named.group(1)), "text", _span(named)
+    opening = text_authority.subject_year(text)
+    if opening:
+        return opening[0], "text", opening[1]
+    return None, None, None
+
+
+def _span(match: re.Match[str], before: int = 12) -> str:
+    """The matched text with a few characters of context before it, spaces squeezed."""
+    start = max(0, match.start() - before)
+    return _SPACE.sub("", match.string[start : match.end()])
 
 
 _PROSE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
@@ -227,21 +272,100 @@ def extract_metadata(
     )
     found.publisher = find_publisher(text, meta.get("ContentSource"))
     found.index_no = find_index_no(text)
-    year, source = find_report_year(title_match, text, None)
+    _set_year(found, title_match, text, hints)
+    _set_authority(found, title_match, lines, text, hints)
+    return found
+
+
+def _set_year(
+    found: Metadata, title_match: re.Match[str] | None, text: str, hints: dict[str, object]
+) -> None:
+    """Year, source and evidence: what the text states, then the caller's hint, then the
+    flagged guesses (publication year - 1, the year most written in the prose)."""
+    year, source, evidence = _year_with_evidence(title_match, text)
+    if source == "title":
+        period = statistics_period(text)
+        if period and int(period.group(1)) != year:
+            found.warnings.append(
+                ("year_conflict", f"title says {year}, statistics period {period.group(1)}")
+            )
     if year is None and isinstance(hints.get("report_year"), int):
-        year, source = int(hints["report_year"]), "hint"  # type: ignore[arg-type]
+        year = int(hints["report_year"])  # type: ignore[arg-type]
+        source = _str(hints.get("year_source")) or "hint"
+        evidence = f"{source}: {year}"
     if year is None and found.published is not None:
         year, source = found.published.year - 1, "published_minus_one"
+        evidence = f"published {found.published.isoformat()}"
     if year is None:
         year = year_from_prose(text)
         source = "prose" if year is not None else None
-    found.report_year, found.year_source = year, source
+    found.report_year, found.year_source, found.year_evidence = year, source, evidence
+
+
+def _set_authority(
+    found: Metadata,
+    title_match: re.Match[str] | None,
+    lines: list[str],
+    text: str,
+    hints: dict[str, object],
+) -> None:
+    """Authority, source and evidence: an authority the caller gave as an argument, the
+    title (or the 发布机构 field naming the title's organ more fully, or a signature line the
+    title misprints), the 发布机构 field, the text (signature, compiler, opening subject),
+    the spider's portal. A name printed without its place (县审计局) is completed from the
+    portal when known, else kept and flagged."""
+    portal = _str(hints.get("portal"))
+    if hints.get("authority") and hints.get("authority_source") == "argument":
+        name, source, evidence = _str(hints["authority"]), "argument", "argument"
+    else:
+        name, source, evidence = _authority_in_page(found, title_match, lines, text)
+        if name is None and hints.get("authority"):
+            name = _str(hints["authority"])
+            source, evidence = "url", f"portal: {name}"
+        elif name is not None and text_authority.placeless_tier(name):
+            completed = text_authority.complete_place(name, portal or _str(hints.get("authority")))
+            if completed:
+                evidence = f"{evidence}; place from portal {portal or hints.get('authority')}"
+                name = completed
+            else:
+                found.warnings.append(
+                    ("authority_place_missing", f"{name}: its place is not printed")
+                )
+    found.authority, found.authority_source, found.authority_evidence = name, source, evidence
+
+
+def _authority_in_page(
+    found: Metadata, title_match: re.Match[str] | None, lines: list[str], text: str
+) -> tuple[str | None, str | None, str | None]:
+    signed = text_authority.signature(lines)
     name = authority_from_title(title_match, lines) if title_match else None
     if name:
-        found.authority = canonical_authority(name, found.publisher)
-    elif hints.get("authority"):
-        found.authority = _str(hints["authority"])
-    return found
+        plain = canonical_authority(name)
+        if signed and _misprint_of(plain, signed.name):
+            return canonical_authority(signed.name), "text", signed.evidence
+        fuller = canonical_authority(name, found.publisher)
+        if fuller != plain:
+            return fuller, "publisher_field", f"发布机构 {found.publisher}"
+        shown = title_match.group(0) if title_match else ""
+        return plain, "title", shown if name in shown else f"{name} {shown}"
+    if signed:
+        return canonical_authority(signed.name, found.publisher), "text", signed.evidence
+    if found.publisher and text_authority.is_organ(found.publisher):
+        return canonical_authority(found.publisher), "publisher_field", found.publisher
+    for finder in (text_authority.compiler, text_authority.subject):
+        hit = finder(text)
+        if hit:
+            return canonical_authority(hit.name, found.publisher), "text", hit.evidence
+    return None, None, None
+
+
+def _misprint_of(name: str, signed: str) -> bool:
+    """Whether ``name`` is ``signed`` with characters dropped (the title 威海市文登人民政府办公室
+    under the signature 威海市文登区人民政府办公室)."""
+    if len(signed) <= len(name) or len(signed) > len(name) + 3:
+        return False
+    rest = iter(signed)
+    return all(char in rest for char in name)
 
 
 def _str(value: object) -> str | None:
