@@ -251,6 +251,10 @@ def _parse_rows(
         report_year=metadata.report_year,
         published=metadata.published,
         index_no=metadata.index_no,
+        authority_source=metadata.authority_source,
+        authority_evidence=metadata.authority_evidence,
+        year_source=metadata.year_source,
+        year_evidence=metadata.year_evidence,
         text=text,
         content_sha256=hashlib.sha256(re.sub(r"\s+", "", text).encode("utf-8")).hexdigest(),
     )
@@ -258,6 +262,8 @@ def _parse_rows(
         report.warn("year_from_published", "report year taken as publication year - 1")
     elif metadata.year_source == "prose":
         report.warn("year_from_prose", "report year taken from the year most written in prose")
+    for code, detail in metadata.warnings:
+        report.warn(code, detail)
     if not rows:
         report.warn("empty_page", "the page holds no text")
         return report
