@@ -184,8 +184,10 @@ def test_laodong_2022_pipe_per_cell(shared):
     assert {v for row in t3.rows().values() for v in row.values()} == {0}
     assert len(report.tables["t4"].cells) == 15
     assert {m.key: m.value for m in report.prose}["proactive_items"] == 75
-    assert report.authority is None
-    assert any(w.code == "authority_unknown" for w in report.warnings)
+    # No title: the opening sentence names it ("2022年,劳动镇坚持…", then "乐至县劳动镇认真落实").
+    assert report.authority == "乐至县劳动镇人民政府"
+    assert report.authority_source == "text"
+    assert not any(w.code == "authority_unknown" for w in report.warnings)
 
 
 @pytest.mark.parametrize(
