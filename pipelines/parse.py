@@ -1,37 +1,105 @@
-"""Parse stage (200): the page becomes a structured :class:`~nianbao.parsers.Report`."""
+"""Parse stage (200): the page becomes a structured :class:`~nianbao.parsers.Report`.
+
+The parser runs in a worker thread, not in the reactor thread: one slow page (a whole report
+in one layout cell, a page nested thousands deep) would otherwise stop every download, timer
+and heartbeat of the crawl while it is read. Each page has a time budget
+(``NIANBAO_PARSE_TIMEOUT`` seconds); a page over it is stored anyway, with what the spider
+knew (title, authority, year), the clean stage's text and a ``parse_timeout`` warning, so the
+page is never lost and ``nianbao reparse`` can read it again from the WARC capture.
+
+A thread cannot be killed: a page over budget keeps its worker until the parser returns (the
+parsers are linear in their input, so it does return) and its late result is discarded. The
+workers are Twisted's reactor thread pool (``REACTOR_THREADPOOL_MAXSIZE``), so stuck pages
+can at worst slow parsing down, never the downloads.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet import defer
+from twisted.internet.threads import deferToThread
 
 from nianbao.crawler.items import ReportPage
 from nianbao.parsers import ParseError, parse_html
+from nianbao.parsers.model import Report
 
 _HINTS = ("title", "authority", "report_year", "published", "source_url")
+T = TypeVar("T")
+
+
+class OverBudget(Exception):
+    """Work sent to a worker thread did not finish within its time budget."""
+
+
+async def in_worker(function: Callable[..., T], *args: Any, budget: float, **kwargs: Any) -> T:
+    """``function(*args, **kwargs)`` in the reactor's thread pool, awaited from a pipeline.
+
+    Raises :class:`OverBudget` after ``budget`` seconds (0 or less: no budget); the thread
+    then runs on to its end and its result is dropped (Twisted ignores a late callback on a
+    cancelled Deferred).
+    """
+    from twisted.internet import reactor
+
+    deferred = deferToThread(function, *args, **kwargs)
+    if budget > 0:
+        deferred.addTimeout(budget, reactor)
+    try:
+        return await maybe_deferred_to_future(deferred)
+    except defer.TimeoutError as error:
+        raise OverBudget(f"not done within {budget:g} s") from error
+
+
+def parse_page(item: ReportPage) -> Report:
+    """The page's report (this runs in a worker thread: it touches no Scrapy state)."""
+    hints = {key: item.get(key) for key in _HINTS if item.get(key)}
+    return parse_html(
+        item["html"], url=item.get("source_url"), hints=hints, clean_text=item.get("text")
+    )
+
+
+def timed_out_report(item: ReportPage, detail: str) -> Report:
+    """What is stored for a page the parser did not finish: its labels and text, no tables."""
+    report = Report(
+        source_url=item.get("source_url"),
+        title=item.get("title"),
+        authority=item.get("authority"),
+        text=item.get("text") or "",
+    )
+    year = item.get("report_year")
+    if isinstance(year, int) or (isinstance(year, str) and year.strip().isdigit()):
+        report.report_year = int(year)
+    report.warn("parse_timeout", f"{detail}; the raw page is kept, `nianbao reparse` retries it")
+    return report
 
 
 class ParsePipeline:
     """Sets ``item["report"]``. Tables come from the page's HTML grid (cells keep their
     positions), prose and the stored text from the clean stage's text. The layout each table
-    was read from is counted as ``nianbao/parse/layout/<table>/<layout>``."""
+    was read from is counted as ``nianbao/parse/layout/<table>/<layout>``; pages over the time
+    budget as ``nianbao/parse/timeout``."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.stats = crawler.stats
+        self.budget = crawler.settings.getfloat("NIANBAO_PARSE_TIMEOUT", 60.0)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ParsePipeline:
         return cls(crawler)
 
-    def process_item(self, item: ReportPage) -> ReportPage:
-        hints = {key: item.get(key) for key in _HINTS if item.get(key)}
+    async def process_item(self, item: ReportPage, spider: Any = None) -> ReportPage:
         try:
-            report = parse_html(
-                item["html"], url=item.get("source_url"), hints=hints, clean_text=item.get("text")
-            )
+            report = await in_worker(parse_page, item, budget=self.budget)
         except ParseError as error:
             self.stats.inc_value("nianbao/parse/error")
             raise DropItem(f"unparsable page {item.get('source_url')}: {error}") from error
+        except OverBudget as error:
+            self.stats.inc_value("nianbao/parse/timeout")
+            report = timed_out_report(item, f"parser {error}")
         for family, table in report.tables.items():
             self.stats.inc_value(f"nianbao/parse/layout/{family}/{table.layout}")
         for warning in report.warnings:
