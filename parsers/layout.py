@@ -10,6 +10,7 @@ there are usually padding.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, field
 
 import lxml.html
@@ -208,7 +209,6 @@ _BLOCK_TAGS = frozenset(
 _LAYOUT_CELL_CHARS = 1000
 #: A layout table has a few cells (article, sidebar, header); table 三 alone has 200.
 _LAYOUT_MAX_CELLS = 12
-_MAX_DEPTH = 400  # hostile pages nest deeper than any real one; flatten the rest
 _SKIP_TAGS = frozenset("script style noscript head template iframe object select option".split())
 
 
@@ -311,7 +311,25 @@ def _owning_table(element: etree._Element) -> etree._Element | None:
     return None
 
 
-_UTF8_PARSER = lxml.html.HTMLParser(encoding="utf-8")
+#: Tags that only nest or mark a line (no table structure): when a page nests deeper than
+#: libxml2 follows even with ``huge_tree``, block tags become line breaks and inline ones go.
+_NESTING_BLOCKS = re.compile(
+    r"</?(?:div|p|blockquote|section|article|header|footer|main|nav|aside|center|ul|ol|li|dl|dt|dd"
+    r"|h[1-6]|form|fieldset)\b[^>]*>",
+    re.I,
+)
+_NESTING_INLINE = re.compile(r"</?(?:span|font|strong|b|em|i|u|a|small|big|sub|sup)\b[^>]*>", re.I)
+_PARSERS = threading.local()
+
+
+def _utf8_parser() -> lxml.html.HTMLParser:
+    """This thread's parser. ``huge_tree``: without it libxml2 stops at 256 nesting levels and
+    at text nodes of 10 M characters, and the rest of the page silently disappears. One per
+    thread because pages are parsed in worker threads and a parser's error log is its own."""
+    parser = getattr(_PARSERS, "utf8", None)
+    if parser is None:
+        parser = _PARSERS.utf8 = lxml.html.HTMLParser(encoding="utf-8", huge_tree=True)
+    return parser
 
 
 def decode_html(body: bytes, content_type: str | None = None) -> str:
@@ -325,14 +343,36 @@ def decode_html(body: bytes, content_type: str | None = None) -> str:
 
 def parse_html_document(html: str | bytes) -> etree._Element:
     """Parse possibly malformed HTML; an empty or unparsable page gives an empty body."""
+    return read_html_document(html)[0]
+
+
+def read_html_document(html: str | bytes) -> tuple[etree._Element, str | None]:
+    """The page's tree, and why part of it could not be read (``None`` when all of it was).
+
+    A page nested deeper than libxml2 follows even with ``huge_tree`` (thousands of ``<div>``,
+    as some CMS templates and hostile pages produce) loses everything below that depth; it is
+    parsed again with the nesting tags flattened (block tags become line breaks), which keeps its
+    tables and lines. What
+    is still cut off then is reported, so the caller can say so instead of storing an empty or
+    partial page as if it were complete.
+    """
     if isinstance(html, bytes):
         html = decode_html(html)
+    root, limit = _parse_utf8(html)
+    if limit is not None:
+        flat = _NESTING_INLINE.sub("", _NESTING_BLOCKS.sub("<br>", html))
+        root, limit = _parse_utf8(flat)
+    return root, limit
+
+
+def _parse_utf8(html: str) -> tuple[etree._Element, str | None]:
+    parser = _utf8_parser()
     try:
-        return lxml.html.document_fromstring(
-            html.encode("utf-8", "surrogatepass"), parser=_UTF8_PARSER
-        )
+        root = lxml.html.document_fromstring(html.encode("utf-8", "surrogatepass"), parser=parser)
     except (etree.ParserError, ValueError):
-        return lxml.html.document_fromstring(b"<html><body></body></html>")
+        return lxml.html.document_fromstring(b"<html><body></body></html>"), None
+    limits = [e.message for e in parser.error_log if e.type_name == "ERR_RESOURCE_LIMIT"]
+    return root, (limits[0] if limits else None)
 
 
 def rows_from_html(root: etree._Element) -> list[Row]:
@@ -347,28 +387,38 @@ def rows_from_html(root: etree._Element) -> list[Row]:
         rows.extend(_text_rows([line for line in lines if line], blank_separated=False))
         buffer.clear()
 
-    def walk(node: etree._Element, depth: int) -> None:
-        nonlocal table_count
-        tag = node.tag if isinstance(node.tag, str) else ""
-        if depth > _MAX_DEPTH:
-            buffer.append("\n" + "".join(node.itertext()) + "\n")
-        elif tag == "table" and not is_layout_table(node):
-            flush()
-            index = table_count
-            table_count += 1
-            for cells in table_grid(node):
-                if cells:
-                    rows.append(Row(cells, exact=True, table=index))
-        elif tag and tag not in _SKIP_TAGS:
-            block = tag in _BLOCK_TAGS
-            buffer.append("\n" if block else "")
-            buffer.append(node.text or "")
-            for child in node:
-                walk(child, depth + 1)
-            buffer.append("\n" if block else "")
-        buffer.append(node.tail or "")
-
+    # An event walk, not recursion: a page nested thousands deep keeps its lines and cannot
+    # reach Python's recursion limit.
     body = root.find("body")
-    walk(body if body is not None else root, 0)
+    walker = etree.iterwalk(
+        body if body is not None else root, events=("start", "end", "comment", "pi")
+    )
+    ends: list[bool] = []  # per open element: whether its end closes a block
+    for event, node in walker:
+        if event in ("comment", "pi"):
+            buffer.append(node.tail or "")
+            continue
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if event == "start":
+            if tag == "table" and not is_layout_table(node):
+                flush()
+                index = table_count
+                table_count += 1
+                for cells in table_grid(node):
+                    if cells:
+                        rows.append(Row(cells, exact=True, table=index))
+                walker.skip_subtree()
+                ends.append(False)
+            elif not tag or tag in _SKIP_TAGS:
+                walker.skip_subtree()
+                ends.append(False)
+            else:
+                block = tag in _BLOCK_TAGS
+                buffer.append("\n" if block else "")
+                buffer.append(node.text or "")
+                ends.append(block)
+        else:
+            buffer.append("\n" if ends.pop() else "")
+            buffer.append(node.tail or "")
     flush()
     return rows

@@ -18,7 +18,7 @@ from lxml import etree
 
 from .checks import run_checks
 from .chrome import END_MARKERS, strip_chrome
-from .layout import Row, decode_html, parse_html_document, rows_from_html, rows_from_text
+from .layout import Row, decode_html, read_html_document, rows_from_html, rows_from_text
 from .metadata import extract_metadata
 from .model import ParseError, Report, Table
 from .normalize import normalize_label, to_simplified
@@ -64,11 +64,13 @@ def parse_html(
         html = decode_html(html)
     _check_size(html)
     html, traditional = to_simplified(html)
-    root = parse_html_document(html)
+    root, unread = read_html_document(html)
     meta = _meta_tags(root)
     rows = _strip_chrome_rows(rows_from_html(root))
     text = clean_text if clean_text is not None else "\n".join(row.line for row in rows)
     report = _parse_rows(rows, text, url=url, hints=hints, meta=meta)
+    if unread is not None:
+        report.warn("page_unreadable", f"part of the page could not be read: {unread}")
     if traditional:
         report.warn("traditional_script", "converted to Simplified script before parsing")
     return report

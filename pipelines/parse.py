@@ -16,7 +16,7 @@ can at worst slow parsing down, never the downloads.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
@@ -92,14 +92,29 @@ class ParsePipeline:
         return cls(crawler)
 
     async def process_item(self, item: ReportPage, spider: Any = None) -> ReportPage:
+        """The stage in a crawl: the parser in a worker thread, within the time budget."""
         try:
             report = await in_worker(parse_page, item, budget=self.budget)
         except ParseError as error:
-            self.stats.inc_value("nianbao/parse/error")
-            raise DropItem(f"unparsable page {item.get('source_url')}: {error}") from error
+            self._unparsable(item, error)
         except OverBudget as error:
             self.stats.inc_value("nianbao/parse/timeout")
             report = timed_out_report(item, f"parser {error}")
+        return self._finish(item, report)
+
+    def read(self, item: ReportPage) -> ReportPage:
+        """The same stage in the calling thread, for callers without a reactor (tests)."""
+        try:
+            report = parse_page(item)
+        except ParseError as error:
+            self._unparsable(item, error)
+        return self._finish(item, report)
+
+    def _unparsable(self, item: ReportPage, error: ParseError) -> NoReturn:
+        self.stats.inc_value("nianbao/parse/error")
+        raise DropItem(f"unparsable page {item.get('source_url')}: {error}") from error
+
+    def _finish(self, item: ReportPage, report: Report) -> ReportPage:
         for family, table in report.tables.items():
             self.stats.inc_value(f"nianbao/parse/layout/{family}/{table.layout}")
         for warning in report.warnings:

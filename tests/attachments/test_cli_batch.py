@@ -119,12 +119,20 @@ def test_authority_and_year_arguments_fill_what_the_text_leaves_open(
 def test_a_report_that_cannot_be_stored_fails_the_command(
     shared: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Without an authority (seed 002 names none) the report has no key: not stored, exit 1."""
+    """Seed 002's table 三 on its own (a page of a report: no title, no prose, no signature)
+    names no authority, so the report has no key: not stored, exit 1."""
+    lines = (shared / LUDING).read_text(encoding="utf-8").splitlines()
+    start = next(n for n, line in enumerate(lines) if line.startswith("三、收到和处理"))
+    end = next(n for n, line in enumerate(lines) if line.startswith("四、政府信息公开行政复议"))
+    page = tmp_path / "table3_only.txt"
+    page.write_text("\n".join(lines[start:end]) + "\n", encoding="utf-8")
     db = f"sqlite:///{tmp_path / 'x.db'}"
-    status = main(["parse", str(shared / LUDING), "--jsonl", "--db", db])
+    status = main(["parse", str(page), "--jsonl", "--db", db])
     captured = capsys.readouterr()
     assert status == 1
-    assert json.loads(captured.out)["stored"] == "unkeyed"
+    reading = json.loads(captured.out)
+    assert reading["tables"]["t3"]["new_requests"]["total"] == 34
+    assert reading["stored"] == "unkeyed"
     assert "not stored" in captured.err
 
 

@@ -53,7 +53,10 @@ class Chain:
     def __call__(self, html: str, url: str = LUDING_URL) -> ReportPage:
         item = ReportPage(html=html, source_url=url, **HINTS)
         for stage in self.stages:
-            item = stage.process_item(item)
+            # The parse stage's own process_item awaits a worker thread (needs a reactor).
+            item = (
+                stage.read(item) if isinstance(stage, ParsePipeline) else stage.process_item(item)
+            )
         return item
 
     def stat(self, key: str) -> int:
