@@ -25,6 +25,12 @@ from twisted.internet.defer import CancelledError
 
 from nianbao.crawler.middlewares.addresses import NonPublicAddress
 
+try:  # Scrapy 2.14+: what its download handlers raise when they cancel a body past maxsize
+    from scrapy.exceptions import DownloadCancelledError as _ScrapyCancelled
+except ImportError:  # pragma: no cover - older Scrapy raised Twisted's CancelledError
+    _ScrapyCancelled = CancelledError
+_CANCELLED = (CancelledError, _ScrapyCancelled)
+
 STAT_PREFIX = "nianbao/attachments/"
 #: How Scrapy's OffsiteMiddleware words its refusal (of a link, or of a redirect hop).
 _OFFSITE = "Filtered offsite request"
@@ -101,6 +107,9 @@ class AttachmentDownloadPipeline(FilesPipeline):
         message = str(failure.value)
         if isinstance(failure.value, NonPublicAddress) or message.startswith(_OFFSITE):
             raise AttachmentDownloadError(message)  # keep why: failure_code reads it
+        if isinstance(failure.value, _CANCELLED):  # a body read past download_maxsize
+            limit = request.meta.get("download_maxsize", self.max_bytes)
+            raise AttachmentDownloadError(f"download cancelled past maxsize ({limit} bytes)")
         if isinstance(failure.value, IgnoreRequest):
             return super().media_failed(failure, request, info)
         raise AttachmentDownloadError(str(failure.value) or failure.type.__name__)
@@ -149,12 +158,13 @@ def failure_code(error: BaseException, message: str, url: str, domains: list[str
     """The warning code of a download that failed, by what stopped it.
 
     A download over ``download_maxsize`` is cancelled: with a Content-Length Scrapy says so in
-    the message, a chunked one past the cap is a bare ``CancelledError``; both are too large,
+    the message, a chunked one past the cap is a cancellation with no message (Twisted's
+    ``CancelledError``, or Scrapy's ``DownloadCancelledError`` since 2.14); both are too large,
     not unavailable.
     """
     if isinstance(error, NonPublicAddress) or message.startswith("address_refused"):
         return "attachment_address_refused"
-    if "maxsize" in message.replace("max size", "maxsize") or isinstance(error, CancelledError):
+    if "maxsize" in message.replace("max size", "maxsize") or isinstance(error, _CANCELLED):
         return "attachment_too_large"
     if message.startswith(_OFFSITE) or (domains and not host_in_domains(url, domains)):
         return "attachment_offsite"

@@ -10,10 +10,14 @@ endpoint serves every column of a site).
 from __future__ import annotations
 
 import http.server
+import os
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import parse_qs
 
 from nianbao.crawler.middlewares.cassette import Interaction, normalize_url
@@ -66,14 +70,36 @@ def _handler(portal: Portal) -> type[http.server.BaseHTTPRequestHandler]:
                 self.send_header("Content-Length", "0")
                 self.end_headers()
                 return
+            chunked = any(
+                name.lower() == "transfer-encoding" and "chunked" in str(value).lower()
+                for name, value in page.headers.items()
+            )
+            if chunked:  # no length announced: the client learns the size only as it reads
+                self.protocol_version = "HTTP/1.1"
             self.send_response(page.status)
             for name, value in page.headers.items():
                 for item in [value] if isinstance(value, str | bytes) else value:
                     if name.lower() not in ("content-length", "transfer-encoding"):
                         self.send_header(name, item if isinstance(item, str) else item.decode())
+            if chunked:
+                self.send_header("Transfer-Encoding", "chunked")
+                self.send_header("Connection", "close")
+                self.end_headers()
+                self._write_chunks(page.body)
+                return
             self.send_header("Content-Length", str(len(page.body)))
             self.end_headers()
             self.wfile.write(page.body)
+
+        def _write_chunks(self, body: bytes, size: int = 16 * 1024) -> None:
+            try:
+                for start in range(0, len(body), size):
+                    piece = body[start : start + size]
+                    self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+                self.wfile.write(b"0\r\n\r\n")
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client gave up reading (a download cancelled past its cap)
+            self.close_connection = True
 
         def do_GET(self) -> None:
             self._serve("GET")
@@ -98,3 +124,31 @@ def serving(portal: Portal) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def crawl_through(
+    proxy: str, spider: str, tmp_path: Path, *settings: str, timeout: int = 300
+) -> subprocess.CompletedProcess[str]:
+    """``scrapy crawl SPIDER`` in a subprocess whose every request goes to the simulator.
+
+    Items go to ``tmp_path/items.jsonl``, WARC records to ``tmp_path/warc``, attachments to
+    ``tmp_path/files``; no database. ``settings`` are ``NAME=VALUE`` pairs added with ``-s``.
+    """
+    env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
+    env.update(http_proxy=proxy, NO_PROXY="", no_proxy="")
+    command = [sys.executable, "-m", "scrapy", "crawl", spider, "-O", str(tmp_path / "items.jsonl")]
+    for setting in (
+        "AUTOTHROTTLE_ENABLED=False",
+        "DOWNLOAD_DELAY=0",
+        "NIANBAO_DATABASE_URL=",
+        f"NIANBAO_WARC_DIR={tmp_path / 'warc'}",
+        f"NIANBAO_ATTACHMENT_STORE={tmp_path / 'files'}",
+        *settings,
+    ):
+        command += ["-s", setting]
+    return subprocess.run(
+        command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout, check=False
+    )

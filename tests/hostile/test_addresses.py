@@ -11,16 +11,13 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from scrapy import Request
-from simulator import Portal, serving
+from simulator import ROOT, Portal, crawl_through, serving
 
 from nianbao.crawler.middlewares.addresses import (
     AddressGuardMiddleware,
@@ -30,7 +27,6 @@ from nianbao.crawler.middlewares.addresses import (
 )
 from nianbao.crawler.middlewares.cassette import Interaction, load_interactions
 
-ROOT = Path(__file__).resolve().parents[2]
 LUDING_URL = "http://www.luding.gov.cn/ldxrmzf2024zfnbzf/article/633321"
 OFFSITE = "http://files.example-cdn.cn/d.pdf"
 NON_PUBLIC = ["127.0.0.0/8", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16",
@@ -113,18 +109,11 @@ def test_links_and_redirects_to_loopback_are_never_fetched(tmp_path: Path) -> No
                 b"",
             )
         )
-        out = tmp_path / "items.jsonl"
-        env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
-        env.update(http_proxy=proxy, NO_PROXY="", no_proxy="")
-        result = subprocess.run(
-            [sys.executable, "-m", "scrapy", "crawl", "sichuan_luding", "-O", str(out),
-             "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0",
-             "-s", "NIANBAO_DATABASE_URL=", "-s", f"NIANBAO_WARC_DIR={tmp_path / 'warc'}",
-             "-s", f"NIANBAO_ATTACHMENT_STORE={tmp_path / 'files'}",
-             # Even hosts an operator lists as file servers are refused on a private address.
-             "-s", "NIANBAO_ATTACHMENT_HOSTS=127.0.0.1,2130706433"],
-            cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False,
-        )  # fmt: skip
+        # Even hosts an operator lists as file servers are refused on a private address.
+        result = crawl_through(
+            proxy, "sichuan_luding", tmp_path, "NIANBAO_ATTACHMENT_HOSTS=127.0.0.1,2130706433"
+        )
+    out = tmp_path / "items.jsonl"
     assert result.returncode == 0, result.stderr[-3000:]
     assert not [url for _, url in portal.seen if "/internal/" in url], portal.seen
     assert ("GET", "http://www.luding.gov.cn/upload/c.pdf") in portal.seen  # the hop was refused
