@@ -493,15 +493,44 @@ def _same_numbers(session: Session, stored: ReportRow, report: Report) -> bool:
     return _stored_children_of(session, stored.id) == _children_of(report)
 
 
+def _rank(cells: int, violations: int, warnings: int) -> tuple[int, int, int]:
+    """How good a reading is, best highest: more table cells, then fewer broken rules, then
+    fewer warnings. A mistyped 本年新收 row keeps the cell count and breaks the row totals: it
+    ranks below the reading it would replace."""
+    return (cells, -violations, -warnings)
+
+
+def _reading_rank(report: Report) -> tuple[int, int, int]:
+    return _rank(_cell_count(report), len(report.violations), len(report.warnings))
+
+
+def _stored_rank(session: Session, stored: ReportRow) -> tuple[int, int, int]:
+    return _rank(
+        _stored_cell_count(session, stored.id), stored.violations, len(stored.warnings or [])
+    )
+
+
+def _worse_note(session: Session, stored: ReportRow, report: Report) -> str:
+    """Why a reading ranks below the stored one, in the words of the ranking."""
+    (cells, violations, warnings), (old_cells, old_violations, old_warnings) = (
+        _reading_rank(report),
+        _stored_rank(session, stored),
+    )
+    if cells != old_cells:
+        return "fewer table cells than the stored reading"
+    if violations != old_violations:
+        return (
+            f"more broken rules than the stored reading ({-violations} against {-old_violations})"
+        )
+    return f"more warnings than the stored reading ({-warnings} against {-old_warnings})"
+
+
 def _better_than_stored(session: Session, stored: ReportRow, report: Report) -> bool:
-    """Whether a reading from *another* page may replace the stored one: more cells, or as
-    many with fewer broken rules, or as good and published later (a republication)."""
-    cells, stored_cells = _cell_count(report), _stored_cell_count(session, stored.id)
-    violations = len(report.violations)
-    if cells != stored_cells:
-        return cells > stored_cells
-    if violations != stored.violations:
-        return violations < stored.violations
+    """Whether a reading from *another* page may replace the stored one: it ranks higher, or
+    as high and was published later (a republication)."""
+    new, old = _reading_rank(report), _stored_rank(session, stored)
+    if new != old:
+        return new > old
     return bool(report.published and stored.published and report.published > stored.published)
 
 
@@ -608,8 +637,11 @@ def _save(
         # The same report at another address (a mirror, the county portal's copy): one more URL.
         stored.source_urls = [*(stored.source_urls or []), report.source_url]
         return "unchanged"
-    if _cell_count(report) < _stored_cell_count(session, stored.id):
-        # A broken or truncated page must not replace a better stored reading.
+    new_rank, stored_rank = _reading_rank(report), _stored_rank(session, stored)
+    if new_rank[0] < stored_rank[0] or (known_page and new_rank < stored_rank):
+        # A broken or truncated page, or the same page read with more of its rules broken (a
+        # mistyped row), must not replace a better stored reading: it is kept beside it as a
+        # revision. (Another page's reading that is not better is a conflict, below.)
         _keep_beside(
             session,
             stored,
@@ -617,7 +649,7 @@ def _save(
             values,
             status="rejected",
             spider=spider,
-            note="fewer table cells than the stored reading",
+            note=_worse_note(session, stored, report),
             now=now,
         )
         return "kept_stored"

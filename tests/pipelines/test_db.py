@@ -444,7 +444,10 @@ def test_database_error_mid_save_keeps_the_previous_version(
     engine: Engine, sessions: sessionmaker[Session], luding_report: Callable[..., Report]
 ) -> None:
     save(sessions, luding_report())
-    broken = luding_report(t4_padding_misread=True)
+    # A re-read of the same page that ranks as high (its text changed), so it is written over
+    # the stored reading, and fails half-way.
+    broken = luding_report()
+    broken.content_sha256 = "2" * 64
     broken.checks.append(Check("T4_GROUP_TOTAL", "maybe", "review"))  # type: ignore[arg-type]
     with pytest.raises(IntegrityError):  # CHECK (status IN ...), after the cells went in
         save(sessions, broken)

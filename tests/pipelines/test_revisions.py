@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from nianbao.parsers import parse_text
 from nianbao.parsers.model import Report
 from nianbao.pipelines.db import make_engine, session_factory, upgrade
 from nianbao.pipelines.db.repository import (
@@ -26,6 +29,7 @@ from nianbao.pipelines.db.revisions import diff
 
 LUDING = "泸定县人民政府"
 CELLS = 10 + 25 * 7 + 15
+LUDING_URL = "http://www.luding.gov.cn/ldxrmzf2024zfnbzf/article/633321"
 MIRROR = "http://www.gzz.gov.cn/mirror/luding/2024.html"
 
 
@@ -204,3 +208,47 @@ def test_a_conflict_adds_no_authority_and_no_url(
         (2, "conflict"),
         (3, "conflict"),
     ]
+
+
+def _typed(seed: str, mistype: bool) -> Report:
+    """Seed 002 as parsed, or with its 本年新收 自然人 count mistyped 13 for the printed 31 (the
+    row's total 34 still printed): the same page, the same cells, two broken rules more."""
+    text = Path(seed).read_text(encoding="utf-8")
+    if mistype:
+        row = "一、本年新收政府信息公开申请数量 | 31 | 3 |"
+        assert row in text
+        text = text.replace(row, "一、本年新收政府信息公开申请数量 | 13 | 3 |")
+    return parse_text(text, url=LUDING_URL)
+
+
+def _new_requests(sessions: sessionmaker[Session]) -> object:
+    with sessions() as session:
+        report = load_report(session, LUDING, 2024)
+        assert report is not None
+        return report.tables["t3"].cells[("new_requests", "natural_person")].value
+
+
+def test_a_mistyped_row_from_the_same_page_does_not_replace_the_stored_reading(
+    sessions: sessionmaker[Session], luding_seed: Any
+) -> None:
+    right, wrong = _typed(str(luding_seed.path), False), _typed(str(luding_seed.path), True)
+    assert right.authority == LUDING and right.report_year == 2024
+    assert sum(len(t.cells) for t in right.tables.values()) == sum(
+        len(t.cells) for t in wrong.tables.values()
+    )
+    assert len(wrong.violations) > len(right.violations)
+    assert save(sessions, right) == "new"
+    assert save(sessions, wrong) == "kept_stored"
+    assert _new_requests(sessions) == 31
+    assert [(n, s) for n, s, _ in revisions(sessions)] == [(1, "current"), (2, "rejected")]
+    assert "more broken rules" in revisions(sessions)[1][2]
+
+
+def test_a_better_reading_from_the_same_page_replaces_a_mistyped_one(
+    sessions: sessionmaker[Session], luding_seed: Any
+) -> None:
+    """The other order: the portal corrects its typo, and the corrected reading becomes current."""
+    assert save(sessions, _typed(str(luding_seed.path), True)) == "new"
+    assert save(sessions, _typed(str(luding_seed.path), False)) == "updated"
+    assert _new_requests(sessions) == 31
+    assert [(n, s) for n, s, _ in revisions(sessions)] == [(1, "superseded"), (2, "current")]
