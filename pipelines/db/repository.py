@@ -40,6 +40,7 @@ from .models import (
     ReportRow,
 )
 from .revisions import make_snapshot, read_snapshot
+from .text import AUTHORITY_CHARS, SPIDER_CHARS, bounded, clean_report
 
 SaveOutcome = Literal["new", "updated", "unchanged", "kept_stored", "conflict"]
 
@@ -239,7 +240,7 @@ def _year(value: object) -> int | None:
 
 def _report_key(report: Report) -> tuple[str, int, str]:
     """(canonical authority, report year, scope); :class:`UnkeyedReport` when one is missing."""
-    name = canonical_authority(report.authority or "")
+    name = canonical_authority(report.authority or "")[:AUTHORITY_CHARS]
     year = _year(report.report_year)
     missing = [label for label, ok in (("authority", name), ("report_year", year)) if not ok]
     if missing or year is None:
@@ -705,8 +706,12 @@ def save_report(
     The save is one transaction: committed here when the session had none open, otherwise a
     SAVEPOINT inside the caller's transaction (the caller commits). Any failure rolls back this
     report only and re-raises; losing a race with another writer is retried (``SAVE_ATTEMPTS``).
-    :class:`UnkeyedReport` is raised before anything is written.
+    :class:`UnkeyedReport` is raised before anything is written. Every string is first made
+    storable the same way for both engines (:mod:`.text`: no NUL or control characters, NFC,
+    names within their columns).
     """
+    clean_report(report)
+    spider, portal = bounded(spider, SPIDER_CHARS), bounded(portal, AUTHORITY_CHARS)
     _report_key(report)
     for attempt in range(1, SAVE_ATTEMPTS + 1):
         nested = session.in_transaction()

@@ -1,0 +1,76 @@
+"""Text as both engines store it: what a portal sends is cleaned before it is keyed or written.
+
+PostgreSQL refuses a NUL character anywhere (text and JSON alike) and any string that is not
+valid UTF-8 (a lone surrogate, which Python strings can hold after ``surrogateescape``); it
+enforces ``String(n)`` lengths that SQLite ignores. A hostile or broken page therefore stored on
+SQLite and crashed the batch on PostgreSQL. Every string of a report is cleaned here once, the
+same way for both engines:
+
+- NUL and the other C0/C1 control characters go (tab, line feed and carriage return stay: they
+  are layout); a lone surrogate becomes U+FFFD;
+- one Unicode form, NFC: CJK compatibility ideographs (U+F900…) become the unified ones, so two
+  spellings of one organ meet on one key. Not NFKC, which would also rewrite full-width digits,
+  circled numbers and the like that the report printed and the parsers read as printed;
+- names stored in a bounded column (the authority: ``String(200)``; the spider: ``String(100)``)
+  are cut to that length with a warning instead of being refused by one engine only. No real
+  organ's name comes near 200 characters: a longer one is a misread the warning points at.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import unicodedata
+from typing import Any, Final
+
+from nianbao.parsers.model import Report
+
+#: Column widths of the names a report is keyed by (pipelines/db/models.py).
+AUTHORITY_CHARS: Final = 200
+SPIDER_CHARS: Final = 100
+
+_UNSTORABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def storable(text: str) -> str:
+    """``text`` as both engines store it (see the module docstring)."""
+    if _UNSTORABLE.search(text):
+        text = _UNSTORABLE.sub("", text)
+    if _SURROGATE.search(text):
+        text = _SURROGATE.sub("\ufffd", text)
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return text
+
+
+def bounded(text: str | None, limit: int) -> str | None:
+    """A cleaned name cut to ``limit`` characters (``None`` stays ``None``)."""
+    return None if text is None else storable(text)[:limit]
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, str):
+        return storable(value)
+    if isinstance(value, list):
+        return [_clean(item) for item in value]
+    if isinstance(value, dict):
+        return {_clean(key): _clean(item) for key, item in value.items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for spec in dataclasses.fields(value):
+            setattr(value, spec.name, _clean(getattr(value, spec.name)))
+    return value
+
+
+def clean_report(report: Report) -> Report:
+    """Clean every string of ``report`` in place (tables, checks, prose, sections, warnings,
+    text); an authority name past its column is cut and warned about as
+    ``authority_truncated``. Returns the report."""
+    _clean(report)
+    if report.authority and len(report.authority) > AUTHORITY_CHARS:
+        report.warn(
+            "authority_truncated",
+            f"authority name of {len(report.authority)} characters cut to {AUTHORITY_CHARS}",
+        )
+        report.authority = report.authority[:AUTHORITY_CHARS]
+    return report
