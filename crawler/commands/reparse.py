@@ -132,9 +132,13 @@ def run(args: argparse.Namespace) -> int:
     crawlers = []
     spider_args = _pairs(args.spider_args, "-a")
     for name in names:
-        crawler = process.create_crawler(name)
-        crawlers.append(crawler)
-        process.crawl(crawler, start_urls=captured[name]["start_urls"], **spider_args)
+        # Each capture's own spider arguments (the generic spider's start_url), under what
+        # the command line adds.
+        for capture_run in captured[name]["runs"]:
+            crawler = process.create_crawler(name)
+            crawlers.append(crawler)
+            arguments = {**capture_run["arguments"], **spider_args}
+            process.crawl(crawler, start_urls=capture_run["start_urls"], **arguments)
     process.start()
 
     status = 0

@@ -145,7 +145,10 @@ def _records(path: Path) -> Iterator[tuple[Any, ArchiveIterator]]:
 
 
 def runs(folder: Path) -> dict[str, dict[str, Any]]:
-    """Per spider, what its captures say about its runs: ``start_urls`` (all runs, in order)."""
+    """Per spider, what its captures say about its runs: ``start_urls`` (all runs, in order)
+    and ``runs``: one entry per distinct set of spider arguments (``arguments``, the
+    ``start_urls`` of those runs). The generic spider crawls one portal per run, each with its
+    own ``start_url``: a reparse re-creates it once per portal, with that portal's arguments."""
     found: dict[str, dict[str, Any]] = {}
     for path in warc_files(folder):
         for record, _iterator in _records(path):
@@ -159,13 +162,22 @@ def runs(folder: Path) -> dict[str, dict[str, Any]]:
             info = json.loads(fields.get("json", "{}"))
             spider = info.get("spider")
             if spider:
-                entry = found.setdefault(spider, {"start_urls": [], "files": 0})
-                entry["files"] += 1
-                for url in info.get("start_urls", []):
-                    if url not in entry["start_urls"]:
-                        entry["start_urls"].append(url)
+                _add_run(found.setdefault(spider, {"start_urls": [], "files": 0, "runs": []}), info)
             break
     return found
+
+
+def _add_run(entry: dict[str, Any], info: dict[str, Any]) -> None:
+    entry["files"] += 1
+    arguments = {str(k): str(v) for k, v in (info.get("arguments") or {}).items()}
+    run = next((run for run in entry["runs"] if run["arguments"] == arguments), None)
+    if run is None:
+        run = {"arguments": arguments, "start_urls": []}
+        entry["runs"].append(run)
+    for url in info.get("start_urls", []):
+        for urls in (entry["start_urls"], run["start_urls"]):
+            if url not in urls:
+                urls.append(url)
 
 
 def index(folder: Path) -> dict[str, Capture]:
@@ -241,6 +253,7 @@ class WarcMiddleware:
         info = {
             "spider": spider.name,
             "start_urls": list(getattr(spider, "start_urls", []) or []),
+            "arguments": dict(getattr(spider, "spider_arguments", {}) or {}),
             "format": "WARC/1.0 request+response pairs; bodies as sent (content-encoded)",
         }
         self.files = WarcFiles(self.folder, spider.name, info, self.max_bytes)

@@ -88,6 +88,8 @@ class GenericSpider(TrsSpider, HanwebSpider, GkmlptSpider):
         if family and family not in FAMILY_BASES:
             raise ValueError(f"family must be one of {', '.join(FAMILY_BASES)}, not {family!r}")
         super().__init__(*args, **kwargs)
+        own = {"start_url": start_url, "follow_domains": follow_domains, "family": family}
+        self.spider_arguments.update({key: value for key, value in own.items() if value})
         self.start_url = start_url
         self.start_urls = [start_url]
         extra = [domain.strip().lower() for domain in follow_domains.split(",") if domain.strip()]

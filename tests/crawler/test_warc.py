@@ -26,10 +26,13 @@ REPORT = "http://www.luding.gov.cn/ldxrmzf2024zfnbzf/article/633321"
 COLUMN = "http://www.luding.gov.cn/ldxrmzf2024zfnbzf/"
 
 
-def nianbao(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+def nianbao(
+    *args: str, cwd: Path, proxy: str = "http://127.0.0.1:9"
+) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONWARNINGS": "ignore", "NIANBAO_INCREMENTAL": "0"}
-    # Any attempt to reach a server goes to a closed port and fails loudly.
-    env.update(http_proxy="http://127.0.0.1:9", https_proxy="http://127.0.0.1:9")
+    # Any attempt to reach a server goes to the proxy: by default a closed port, so that it
+    # fails loudly.
+    env.update(http_proxy=proxy, https_proxy=proxy, NO_PROXY="", no_proxy="")
     return subprocess.run(
         [sys.executable, "-m", "nianbao.crawler", *args],
         cwd=cwd,
@@ -187,3 +190,48 @@ def test_capture_skips_replays_and_survives_a_failing_disk(tmp_path: Path) -> No
     middleware.files.write = full  # type: ignore[method-assign]
     assert middleware.process_response(request, response) is response
     assert crawler.stats.get_value("nianbao/warc/error") == 1
+
+
+GENERIC_PORTALS = {
+    "sichuan_luding": COLUMN,
+    "shaanxi_jiaxian": "http://www.sxjiaxian.gov.cn/zwgk/zfxxgkzl/xtjdbnb/",
+}
+
+
+def test_reparse_re_creates_the_generic_spider_once_per_portal(tmp_path: Path) -> None:
+    """Two generic crawls of two portals (each a ``-a start_url``), then a reparse with no
+    network: each capture's arguments come back, where the spider used to be created without
+    ``start_url`` and the reparse died."""
+    from simulator import Portal, serving
+
+    from nianbao.crawler.middlewares.cassette import load_interactions
+
+    warc = tmp_path / "warc"
+    db = f"sqlite:///{tmp_path / 'nianbao.db'}"
+    portal = Portal()
+    for folder in GENERIC_PORTALS:
+        for interaction in load_interactions(ROOT / "cassettes" / folder):
+            portal.add(interaction)
+    with serving(portal) as proxy:
+        for start_url in GENERIC_PORTALS.values():
+            crawl = nianbao(
+                "crawl", "generic", "-a", f"start_url={start_url}", "--db", db,
+                "-s", f"NIANBAO_WARC_DIR={warc}", "-s", "AUTOTHROTTLE_ENABLED=False",
+                "-s", "DOWNLOAD_DELAY=0", cwd=ROOT, proxy=proxy,
+            )  # fmt: skip
+            assert crawl.returncode == 0, crawl.stderr[-3000:]
+    captured = runs(warc)["generic"]
+    assert sorted(run["arguments"]["start_url"] for run in captured["runs"]) == sorted(
+        GENERIC_PORTALS.values()
+    )
+    engine = make_engine(db)
+    with engine.connect() as connection:
+        stored = connection.execute(text("SELECT count(*) FROM report")).scalar_one()
+    engine.dispose()
+    assert stored >= 2
+
+    reparse = nianbao("reparse", "--warc-dir", str(warc), "--db", db, cwd=tmp_path)
+    assert reparse.returncode == 0, reparse.stderr[-3000:]
+    assert "Traceback" not in reparse.stderr
+    assert "(0 not captured)" in reparse.stdout
+    assert f"reports: unchanged {stored}" in reparse.stdout

@@ -240,6 +240,13 @@ class AnnualReportSpider(scrapy.Spider):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        #: The ``-a`` arguments this run was given (strings only, ``start_urls`` apart): the
+        #: WARC captures keep them, so ``nianbao reparse`` re-creates the spider as it crawled.
+        self.spider_arguments: dict[str, str] = {
+            key: value
+            for key, value in kwargs.items()
+            if isinstance(value, str) and key not in ("start_urls", "name")
+        }
         if not self.start_urls:
             self.start_urls = list(self.column_urls)
 
