@@ -71,6 +71,14 @@ NIANBAO_ATTACHMENT_OCR_DPI = 150
 NIANBAO_SOFFICE = os.environ.get("NIANBAO_SOFFICE", "")
 #: Seconds one LibreOffice conversion may take.
 NIANBAO_ATTACHMENT_CONVERT_TIMEOUT = 120
+#: Seconds reading one page's attachments may take (in a worker thread, off the reactor); past
+#: it the page's own reading is stored with an attachment_timeout warning.
+NIANBAO_ATTACHMENT_TIMEOUT = 600
+#: Seconds parsing one page may take (in a worker thread); past it the page is stored with its
+#: text, the spider's facts and a parse_timeout warning, and `nianbao reparse` can retry it.
+NIANBAO_PARSE_TIMEOUT = 60
+#: Worker threads for parsing and attachment reading (and DNS lookups).
+REACTOR_THREADPOOL_MAXSIZE = 10
 #: FilesPipeline keeps a stored file this many days before fetching it again.
 FILES_EXPIRES = 90
 #: Attachment links often redirect to a download servlet.

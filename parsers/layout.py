@@ -9,6 +9,7 @@ there are usually padding.
 
 from __future__ import annotations
 
+import html as htmllib
 import re
 import threading
 from dataclasses import dataclass, field
@@ -330,6 +331,23 @@ def _utf8_parser() -> lxml.html.HTMLParser:
     if parser is None:
         parser = _PARSERS.utf8 = lxml.html.HTMLParser(encoding="utf-8", huge_tree=True)
     return parser
+
+
+_SKIPPED_BLOCKS = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>", re.I | re.S)
+_TAG = re.compile(r"<[^>]*>")
+_BLANKS = re.compile(r"[ \t\r\f\v\u3000\xa0]+")
+_BLANK_LINES = re.compile(r"\n\s*\n+")
+
+
+def rough_text(html: str) -> str:
+    """The page's text without a parser: tags removed, entities decoded, blanks collapsed.
+
+    For a page that could not be read in its time budget: linear regular expressions only, so
+    the text is kept (for the reader and for a later reparse) when the real reading is not.
+    """
+    text = _TAG.sub("\n", _SKIPPED_BLOCKS.sub("", html))
+    text = _BLANKS.sub(" ", htmllib.unescape(text))
+    return _BLANK_LINES.sub("\n", text).strip()
 
 
 def decode_html(body: bytes, content_type: str | None = None) -> str:

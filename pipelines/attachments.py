@@ -2,13 +2,15 @@
 
 Between parse (200) and validate (300). Every file the download stage (210) fetched is parsed
 with :func:`nianbao.parsers.attachments.parse_attachment` in a worker thread (PDF layout
-analysis and OCR take seconds; the reactor keeps downloading meanwhile). The page's report and
+analysis and OCR take seconds; the reactor keeps downloading meanwhile), within
+``NIANBAO_ATTACHMENT_TIMEOUT`` seconds per item: past it the page's reading is stored with an
+``attachment_timeout`` warning naming the files (see :mod:`.workers`). The page's report and
 the attachments' reports are then merged: the more complete reading is kept, cells on which
 they disagree are listed in a ``source_disagreement`` warning, and every file that was refused
 (too large, encrypted, corrupt, a bomb, not what its name says, unsupported) or could not be
 downloaded leaves a warning with its URL on the stored report. Nothing here drops an item.
 
-Stats: ``nianbao/attachments/parsed``, ``/refused/<code>``, ``/unavailable``,
+Stats: ``nianbao/attachments/parsed``, ``/refused/<code>``, ``/unavailable``, ``/timeout``,
 ``/kept/attachment`` or ``/kept/page`` (which reading was stored), ``/disagreements``.
 """
 
@@ -19,11 +21,11 @@ from pathlib import Path
 from typing import Any
 
 from scrapy.exceptions import NotConfigured
-from scrapy.utils.defer import maybe_deferred_to_future
-from twisted.internet.threads import deferToThread
 
 from nianbao.parsers.attachments import AttachmentRefused, Limits, merge_reports, parse_attachment
 from nianbao.parsers.model import ParseError, Report
+
+from .workers import OverBudget, in_worker
 
 logger = logging.getLogger(__name__)
 STAT_PREFIX = "nianbao/attachments/"
@@ -96,6 +98,7 @@ class AttachmentsPipeline:
         self.stats = crawler.stats
         self.store = Path(settings.get("NIANBAO_ATTACHMENT_STORE") or "attachments")
         self.limits = limits_from_settings(settings)
+        self.budget = settings.getfloat("NIANBAO_ATTACHMENT_TIMEOUT", 600.0)
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> AttachmentsPipeline:
@@ -107,9 +110,15 @@ class AttachmentsPipeline:
         if not files or not isinstance(page, Report):
             return item
         hints = {key: item.get(key) for key in _HINTS if item.get(key)}
-        parsed, refused = await maybe_deferred_to_future(
-            deferToThread(read_attachments, files, self.store, self.limits, hints)
-        )
+        try:
+            parsed, refused = await in_worker(
+                read_attachments, files, self.store, self.limits, hints, budget=self.budget
+            )
+        except OverBudget as error:
+            urls = ", ".join(entry.get("url") or "?" for entry in files)
+            page.warn("attachment_timeout", f"{urls}: reading {error}; the page's reading is kept")
+            self.stats.inc_value(STAT_PREFIX + "timeout")
+            return item
         for code, url, detail in refused:
             page.warn(code, f"{url}: {detail}")
             self.stats.inc_value(STAT_PREFIX + f"refused/{code}")

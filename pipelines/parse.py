@@ -1,57 +1,26 @@
 """Parse stage (200): the page becomes a structured :class:`~nianbao.parsers.Report`.
 
-The parser runs in a worker thread, not in the reactor thread: one slow page (a whole report
-in one layout cell, a page nested thousands deep) would otherwise stop every download, timer
-and heartbeat of the crawl while it is read. Each page has a time budget
-(``NIANBAO_PARSE_TIMEOUT`` seconds); a page over it is stored anyway, with what the spider
-knew (title, authority, year), the clean stage's text and a ``parse_timeout`` warning, so the
-page is never lost and ``nianbao reparse`` can read it again from the WARC capture.
-
-A thread cannot be killed: a page over budget keeps its worker until the parser returns (the
-parsers are linear in their input, so it does return) and its late result is discarded. The
-workers are Twisted's reactor thread pool (``REACTOR_THREADPOOL_MAXSIZE``), so stuck pages
-can at worst slow parsing down, never the downloads.
+The parser runs in a worker thread (:mod:`.workers`) within ``NIANBAO_PARSE_TIMEOUT`` seconds;
+a page over it is stored anyway, with what the spider knew (title, authority, year), the clean
+stage's text and a ``parse_timeout`` warning, so the page is never lost and ``nianbao reparse``
+can read it again from the WARC capture.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, NoReturn, TypeVar
+from typing import Any, NoReturn
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
-from scrapy.utils.defer import maybe_deferred_to_future
-from twisted.internet import defer
-from twisted.internet.threads import deferToThread
 
 from nianbao.crawler.items import ReportPage
 from nianbao.parsers import ParseError, parse_html
+from nianbao.parsers.layout import rough_text
 from nianbao.parsers.model import Report
 
+from .workers import OverBudget, in_worker
+
 _HINTS = ("title", "authority", "report_year", "published", "source_url")
-T = TypeVar("T")
-
-
-class OverBudget(Exception):
-    """Work sent to a worker thread did not finish within its time budget."""
-
-
-async def in_worker(function: Callable[..., T], *args: Any, budget: float, **kwargs: Any) -> T:
-    """``function(*args, **kwargs)`` in the reactor's thread pool, awaited from a pipeline.
-
-    Raises :class:`OverBudget` after ``budget`` seconds (0 or less: no budget); the thread
-    then runs on to its end and its result is dropped (Twisted ignores a late callback on a
-    cancelled Deferred).
-    """
-    from twisted.internet import reactor
-
-    deferred = deferToThread(function, *args, **kwargs)
-    if budget > 0:
-        deferred.addTimeout(budget, reactor)
-    try:
-        return await maybe_deferred_to_future(deferred)
-    except defer.TimeoutError as error:
-        raise OverBudget(f"not done within {budget:g} s") from error
 
 
 def parse_page(item: ReportPage) -> Report:
@@ -63,12 +32,13 @@ def parse_page(item: ReportPage) -> Report:
 
 
 def timed_out_report(item: ReportPage, detail: str) -> Report:
-    """What is stored for a page the parser did not finish: its labels and text, no tables."""
+    """What is stored for a page the parser did not finish: its labels and text, no tables
+    (the clean stage's text, or the page's rough text when clean-up ran out of time too)."""
     report = Report(
         source_url=item.get("source_url"),
         title=item.get("title"),
         authority=item.get("authority"),
-        text=item.get("text") or "",
+        text=item.get("text") or rough_text(item.get("html") or ""),
     )
     year = item.get("report_year")
     if isinstance(year, int) or (isinstance(year, str) and year.strip().isdigit()):

@@ -53,10 +53,10 @@ class Chain:
     def __call__(self, html: str, url: str = LUDING_URL) -> ReportPage:
         item = ReportPage(html=html, source_url=url, **HINTS)
         for stage in self.stages:
-            # The parse stage's own process_item awaits a worker thread (needs a reactor).
-            item = (
-                stage.read(item) if isinstance(stage, ParsePipeline) else stage.process_item(item)
-            )
+            # The clean and parse stages' process_item await a worker thread (needs a
+            # reactor); their read() is the same stage in this thread.
+            reader = getattr(stage, "read", None)
+            item = reader(item) if reader is not None else stage.process_item(item)
         return item
 
     def stat(self, key: str) -> int:
