@@ -80,7 +80,8 @@ class JobDirGuard:
         if state == "discarded":
             logger.warning(
                 "Job directory %s belonged to a crawl that was killed hard; starting over "
-                "(reports already stored are not fetched again)",
+                "(Scrapy writes its request queue only on a clean stop, so the state left is "
+                "not consistent; reports already stored are not fetched again)",
                 path,
             )
         elif state == "resumed":

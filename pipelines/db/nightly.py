@@ -15,6 +15,8 @@ schema can evolve without touching these.
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import os
 import socket
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -32,6 +34,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .models import Base
+
+logger = logging.getLogger(__name__)
 
 
 def _now() -> dt.datetime:
@@ -65,9 +69,12 @@ class CrawlRunRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    #: running, finished (every spider finished), failed, interrupted (stopped, resumable).
+    #: running, finished (every spider finished), failed, interrupted (stopped, resumable),
+    #: killed (its process died without closing it: found by the next run, see close_stale_runs).
     status: Mapped[str] = mapped_column(String(16))
     host: Mapped[str | None] = mapped_column(String(200))
+    #: The crawling process, so the next run on ``host`` can tell a killed run from a live one.
+    pid: Mapped[int | None] = mapped_column(Integer)
     command: Mapped[str | None] = mapped_column(Text)
 
 
@@ -153,9 +160,54 @@ def record_seen(
 # --- Runs ---------------------------------------------------------------------------------
 
 
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, another user's
+        return True
+    return True
+
+
+def close_stale_runs(session: Session) -> list[int]:
+    """Close as ``killed`` the runs of this host still ``running`` whose process is gone.
+
+    Only this host's runs can be checked (a pid means nothing elsewhere); runs recorded before
+    pids were (``pid`` NULL) are left as they are. Returns the ids closed.
+    """
+    statement = select(CrawlRunRow).where(
+        CrawlRunRow.status == "running",
+        CrawlRunRow.host == socket.gethostname(),
+        CrawlRunRow.pid.is_not(None),
+        CrawlRunRow.pid != os.getpid(),
+    )
+    closed = []
+    for row in session.scalars(statement):
+        if row.pid is not None and not _process_alive(row.pid):
+            row.status = "killed"
+            row.finished_at = _now()
+            closed.append(row.id)
+            logger.warning(
+                "crawl run %s (process %s, started %s) was killed before it could close: "
+                "recorded as killed",
+                row.id,
+                row.pid,
+                row.started_at,
+            )
+    session.commit()
+    return closed
+
+
 def start_run(session: Session, command: str | None = None) -> int:
+    """Open a run record (``running``), after closing the runs a hard kill left open."""
+    close_stale_runs(session)
     row = CrawlRunRow(
-        started_at=_now(), status="running", host=socket.gethostname(), command=command
+        started_at=_now(),
+        status="running",
+        host=socket.gethostname(),
+        pid=os.getpid(),
+        command=command,
     )
     session.add(row)
     session.commit()

@@ -63,11 +63,17 @@ def test_sigkill_then_start_over_cheaply(nights: Nights) -> None:
     status, _ = _start_and_kill(nights, signal.SIGKILL, after_reports=5)
     assert status == -signal.SIGKILL
     stored_before = len(nights.reports())
+    ((killed, state),) = nights.query("SELECT id, status FROM crawl_run")
+    assert state == "running"  # nothing could close it
 
     nights.portal.latency = 0
     again = nights.crawl()
     assert again.returncode == 0, again.stderr[-3000:]
     assert "was killed hard; starting over" in again.stderr
+    # The next run closed the killed one: no run stays "running" forever.
+    runs = nights.query("SELECT id, status FROM crawl_run ORDER BY id")
+    assert [status for _, status in runs] == ["killed", "finished"] and runs[0][0] == killed
+    assert f"crawl run {killed} (process" in again.stderr
     assert len(nights.reports()) == 19
     assert again.run["new"] == 19 - stored_before
     # Starting over re-asks for what was stored, conditionally: no second download of it.
