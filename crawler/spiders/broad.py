@@ -34,7 +34,7 @@ import csv
 import functools
 import inspect
 from collections import Counter, defaultdict
-from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 
@@ -44,9 +44,16 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 
-from nianbao.crawler.middlewares.faults import FAULT_PREFIX, exception_kind, response_kind
+from nianbao.crawler.middlewares.faults import (
+    FAULT_PREFIX,
+    STAT_FULL,
+    STAT_NOT_MODIFIED,
+    exception_kind,
+    response_kind,
+)
 from nianbao.crawler.middlewares.kinds import META_KIND, REPORT_CALLBACKS
-from nianbao.crawler.spiders.base.annual_report import AnnualReportSpider
+from nianbao.crawler.middlewares.lists import STAT_EMPTY, STAT_LIST_PAGES
+from nianbao.crawler.spiders.base.annual_report import AnnualReportSpider, is_challenge
 from nianbao.crawler.spiders.base.families import FAMILY_BASES
 
 if TYPE_CHECKING:
@@ -203,18 +210,20 @@ class BroadSpider(AnnualReportSpider):
         delegate = self.delegates[name]
         stats = self._portal_stats[name]
         stats["response_received_count"] += 1
+        stats[STAT_NOT_MODIFIED if "cached" in response.flags else STAT_FULL] += 1
         kind = response_kind(response.request, response) if response.request else None
         if kind is not None:
             stats[FAULT_PREFIX + kind] += 1
         result = getattr(delegate, response.meta[META_CALLBACK])(response, **kwargs)
-        yield from self._outputs(name, result)
-
-    def _outputs(self, name: str, result: Iterable[Any] | None) -> Iterator[Any]:
+        produced = 0
         for output in result or ():
-            if isinstance(output, scrapy.Request):
-                yield self._wrap(name, output)
-            else:
-                yield output
+            produced += 1
+            yield self._wrap(name, output) if isinstance(output, scrapy.Request) else output
+        if response.meta.get(META_KIND) == "list" and response.status == 200:
+            # As the list-page middleware counts them for the whole crawl.
+            stats[STAT_LIST_PAGES] += 1
+            if produced == 0 and not is_challenge(response):
+                stats[STAT_EMPTY] += 1
 
     def failed(self, failure: Failure) -> None:
         """A request that failed for good (after its retries): counted for its portal."""

@@ -211,7 +211,7 @@ class NetworkPortal:
             pager = (
                 f'<div class="page"><a href="{self.list_path(page + 1, folder)}">下一页</a></div>'
             )
-        meta = '<meta name="SiteName" content="{}">'.format(html.escape(self.authority))
+        meta = f'<meta name="SiteName" content="{html.escape(self.authority)}">'
         return (
             f'<!DOCTYPE html><html><head><meta charset="utf-8">{meta}'
             f"<title>{html.escape(title)}</title></head><body>"
@@ -322,6 +322,12 @@ class NetworkServer:
                 site.pages[path] = ("application/pdf", network.attachment)
         #: (host, path, status) -> answers.
         self.hits: collections.Counter[tuple[str, str, int]] = collections.Counter()
+        #: Hosts in the order of their first request, with the number of requests before it.
+        self.first_seen: dict[str, int] = {}
+        self.total = 0
+        #: Requests being answered per host right now, and the most ever at once.
+        self.in_flight: collections.Counter[str] = collections.Counter()
+        self.most_in_flight: collections.Counter[str] = collections.Counter()
         self._lock = threading.Lock()
         self._server: http.server.ThreadingHTTPServer | None = None
 
@@ -332,14 +338,25 @@ class NetworkServer:
 
     def log(self, host: str, path: str, status: int) -> None:
         with self._lock:
+            self.first_seen.setdefault(host, self.total)
             self.hits[(host, path, status)] += 1
+            self.total += 1
+
+    def enter(self, host: str) -> None:
+        with self._lock:
+            self.in_flight[host] += 1
+            self.most_in_flight[host] = max(self.most_in_flight[host], self.in_flight[host])
+
+    def leave(self, host: str) -> None:
+        with self._lock:
+            self.in_flight[host] -= 1
 
     def downloads(self) -> int:
         """Answers that carried a body (not 304, not a reset connection)."""
         return sum(n for (_, _, status), n in self.hits.items() if status not in (0, 304))
 
     def requests(self) -> int:
-        return sum(self.hits.values())
+        return self.total
 
     def hosts_asked(self) -> set[str]:
         return {host for host, _, _ in self.hits}
@@ -381,7 +398,13 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         target = urlsplit(self.path)
         host = (target.hostname or self.headers.get("Host", "").split(":")[0]).lower()
-        path = target.path or "/"
+        self.server_state.enter(host)
+        try:
+            self._get(host, target.path or "/")
+        finally:
+            self.server_state.leave(host)
+
+    def _get(self, host: str, path: str) -> None:
         state = self.server_state
         site = state.sites.get(host)
         if site is None:
