@@ -310,9 +310,8 @@ def main() -> None:
             f"{count} worker(s): {wall:.1f} s, {stored} reports ({keys} distinct of "
             f"{len(expected)}), pages fetched twice {twice}, exit {worst}"
         )
-    print(
-        f"(this process: peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB)"
-    )
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"(this process, the network's server: peak RSS {own:.0f} MB)")
 
 
 if __name__ == "__main__":
