@@ -83,6 +83,33 @@ def crawl_args(registry: Path, db: str, options: dict[str, str], *extra: str) ->
     return args
 
 
+def database_mb(db: str) -> float:
+    """Size of the database (SQLite file, or PostgreSQL's pg_database_size), in MB."""
+    if db.startswith("sqlite"):
+        return Path(db.removeprefix("sqlite:///")).stat().st_size / 2**20
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(db)
+    try:
+        with engine.connect() as connection:
+            size = connection.execute(text("SELECT pg_database_size(current_database())"))
+            return int(size.scalar_one()) / 2**20
+    finally:
+        engine.dispose()
+
+
+def redis_mb(url: str, run_id: str) -> float:
+    """Memory Redis holds for a night's keys (queue, seen-set, workers), in MB."""
+    import redis
+
+    server = redis.Redis.from_url(url)
+    try:
+        keys = server.keys(f"nianbao:{run_id}:*")
+        return sum(server.memory_usage(key) or 0 for key in keys) / 2**20
+    finally:
+        server.close()
+
+
 def count_reports(db: str) -> tuple[int, int]:
     """(reports stored, distinct authority/year keys among them)."""
     from sqlalchemy import create_engine, text
@@ -181,11 +208,14 @@ def scale_out(
             )
             twice = sum(1 for n in fetched.values() if n > 1)
         stored, keys = count_reports(db)
+        size = database_mb(db)
+        held = redis_mb(redis, run_id)
         drop_pg(pg, db)
         results.append((count, wall, stored, keys, twice, worst))
         print(
             f"  {count} worker(s): {wall:.1f} s, {stored} reports ({keys} distinct, "
-            f"{len(expected)} expected), report pages fetched twice: {twice}, exit {worst}",
+            f"{len(expected)} expected), report pages fetched twice: {twice}, exit {worst}; "
+            f"PostgreSQL {size:.0f} MB, Redis keys of the night {held:.1f} MB",
             flush=True,
         )
     return results
@@ -244,6 +274,7 @@ def main() -> None:
                 requests = server.requests() - before_requests
                 downloads = server.downloads() - before_downloads
                 stored, keys = count_reports(db)
+                print(f"  SQLite database: {database_mb(db):.1f} MB", flush=True)
                 nights.append((status, wall, rss, requests, downloads, stored))
                 print(
                     f"night {night}: exit {status}, {wall:.1f} s, {requests} requests "
