@@ -99,13 +99,17 @@ def database_mb(db: str) -> float:
 
 
 def redis_mb(url: str, run_id: str) -> float:
-    """Memory Redis holds for a night's keys (queue, seen-set, workers), in MB."""
+    """Memory Redis held for a night's keys (queue, seen-set, workers) in MB; then drops them
+    (a benchmark's night need not live out its TTL)."""
     import redis
 
     server = redis.Redis.from_url(url)
     try:
         keys = server.keys(f"nianbao:{run_id}:*")
-        return sum(server.memory_usage(key) or 0 for key in keys) / 2**20
+        held = sum(server.memory_usage(key) or 0 for key in keys) / 2**20
+        if keys:
+            server.delete(*keys)
+        return held
     finally:
         server.close()
 
