@@ -175,6 +175,10 @@ class BroadSpider(AnnualReportSpider):
                     request = await stream.__anext__()
                 except StopAsyncIteration:
                     continue
+                except Exception:  # one portal's broken facts must not stop the others
+                    self.logger.exception("%s: its start requests failed", name)
+                    self._portal_stats[name]["spider_exceptions/count"] += 1
+                    continue
                 still.append((name, stream))
                 yield self._wrap(name, request)
             streams = still
@@ -216,9 +220,13 @@ class BroadSpider(AnnualReportSpider):
             stats[FAULT_PREFIX + kind] += 1
         result = getattr(delegate, response.meta[META_CALLBACK])(response, **kwargs)
         produced = 0
-        for output in result or ():
-            produced += 1
-            yield self._wrap(name, output) if isinstance(output, scrapy.Request) else output
+        try:
+            for output in result or ():
+                produced += 1
+                yield self._wrap(name, output) if isinstance(output, scrapy.Request) else output
+        except Exception:
+            stats["spider_exceptions/count"] += 1  # and Scrapy logs and counts it for the crawl
+            raise
         if response.meta.get(META_KIND) == "list" and response.status == 200:
             # As the list-page middleware counts them for the whole crawl.
             stats[STAT_LIST_PAGES] += 1
