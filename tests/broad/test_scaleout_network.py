@@ -44,8 +44,10 @@ def test_two_workers_store_each_report_once(
                 redis_url,
                 "--run-id",
                 run_id,
-                # Slow enough that both workers get a share of the queue.
+                # Slow enough, and few enough requests taken off the queue at a time (a worker
+                # holds up to CONCURRENT_REQUESTS), that both workers get a share of it.
                 DOWNLOAD_DELAY="0.5",
+                CONCURRENT_REQUESTS="4",
                 CONCURRENT_REQUESTS_PER_DOMAIN="1",
                 NIANBAO_REDIS_IDLE_WAIT="10",
             )
