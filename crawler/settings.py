@@ -34,6 +34,27 @@ AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 60.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+# --- Broad crawl (many portals in one run; crawler/spiders/broad.py) -------------------------
+#: The scheduler hands out the requests of the hosts with the fewest requests in flight first,
+#: so a portal with a deep column does not hold the queue while others wait (per-host slots
+#: keep CONCURRENT_REQUESTS_PER_DOMAIN and DOWNLOAD_DELAY). Same order as before for a crawl
+#: of one portal.
+SCHEDULER_PRIORITY_QUEUE = "scrapy.pqueues.DownloaderAwarePriorityQueue"
+#: Every host is looked up once a night (a county portal has one to three names).
+DNSCACHE_ENABLED = True
+DNSCACHE_SIZE = 50_000
+DNS_TIMEOUT = 20
+#: Threads for DNS lookups and the parse stage (pipelines/parse.py runs parsers in threads).
+REACTOR_THREADPOOL_MAXSIZE = 20
+#: Requests in flight over all hosts when many portals run in one crawler (the broad spider's
+#: CONCURRENT_REQUESTS); each host still gets CONCURRENT_REQUESTS_PER_DOMAIN at most.
+NIANBAO_BROAD_CONCURRENCY = 128
+#: `nianbao crawl` runs this many portal spiders or more through one broad crawler instead
+#: of one crawler each (measured: README "Broad crawl"); 0 never does.
+NIANBAO_BROAD_THRESHOLD = 50
+#: Above this resident memory the crawl stops cleanly (its job directory resumes it) rather
+#: than being killed; 0 turns the check off.
+MEMUSAGE_LIMIT_MB = 0
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]

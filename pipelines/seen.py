@@ -54,9 +54,13 @@ class SeenPipeline:
         self.engine = make_engine(self.database_url)
         upgrade(self.engine)
         self.sessions = session_factory(self.engine)
+        spider = spider if spider is not None else self.crawler.spider
         name = spider.name if spider is not None else self.crawler.spidercls.name
+        # A broad crawl runs many portal spiders in one (crawler/spiders/broad.py).
+        names = set(getattr(spider, "spider_names", None) or [name])
         with self.sessions() as session:
-            rows = load_seen(session, name)
+            everything = load_seen(session, None if len(names) > 1 else name)
+            rows = {url: row for url, row in everything.items() if row.spider in names}
             self.seen.load(
                 {url: Seen(r.etag, r.last_modified, r.body_sha256) for url, r in rows.items()}
             )

@@ -24,8 +24,9 @@ MODULES = sorted(
     info.name
     for info in pkgutil.walk_packages(spiders_package.__path__, f"{spiders_package.__name__}.")
 )
-#: Spiders that need arguments (the generic spider) are not portals: no cassette, no facts.
-NOT_PORTALS = {"nianbao.crawler.spiders.generic"}
+#: Spiders that need arguments (the generic spider, the broad crawl of many portals) are not
+#: portals: no cassette, no facts.
+NOT_PORTALS = {"nianbao.crawler.spiders.generic", "nianbao.crawler.spiders.broad"}
 PORTAL_MODULES = [name for name in MODULES if ".base" not in name and name not in NOT_PORTALS]
 
 

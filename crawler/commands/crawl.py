@@ -6,12 +6,14 @@ import argparse
 import sys
 
 from scrapy.crawler import Crawler, CrawlerProcess
+from scrapy.settings import Settings
 from scrapy.spiderloader import SpiderLoader
 
 from nianbao.crawler.extensions.progress import MODES as PROGRESS_MODES
 from nianbao.crawler.lock import EXIT_LOCKED, AlreadyRunning, run_lock
 from nianbao.crawler.middlewares.cassette import RECORD_MODES, STAT_MISS
 from nianbao.crawler.notify import notify
+from nianbao.crawler.spiders.broad import BroadSpider, is_mergeable
 
 from .database import add_db_argument
 from .output import print_table
@@ -111,6 +113,28 @@ def select_spiders(loader: SpiderLoader, names: list[str], everything: bool) -> 
     return names
 
 
+def broad_split(
+    loader: SpiderLoader, names: list[str], settings: Settings, spider_args: dict[str, str]
+) -> tuple[list[str], list[str]]:
+    """(spiders run together through one broad crawler, spiders run in crawlers of their own).
+
+    From ``NIANBAO_BROAD_THRESHOLD`` portal spiders on, one crawler for all of them costs a
+    fraction of the memory and start-up of one crawler each (crawler/spiders/broad.py). Never
+    with cassettes (they are kept per spider), nor with spider arguments; spiders with
+    settings of their own always run alone.
+    """
+    threshold = settings.getint("NIANBAO_BROAD_THRESHOLD")
+    mergeable = [name for name in names if is_mergeable(loader.load(name))]
+    if (
+        not threshold
+        or len(mergeable) < threshold
+        or spider_args
+        or settings.getbool("CASSETTE_ENABLED")
+    ):
+        return [], names
+    return mergeable, [name for name in names if name not in mergeable]
+
+
 def run(args: argparse.Namespace) -> int:
     if args.lock is None:
         return crawl(args)
@@ -149,13 +173,21 @@ def crawl(args: argparse.Namespace) -> int:
     process = CrawlerProcess(settings)
     crawlers: list[Crawler] = []
     failed: dict[str, str] = {}
-    for name in names:
+    merged, alone = broad_split(loader, names, settings, spider_args)
+    if merged:
+        crawler = process.create_crawler(BroadSpider)
+        crawlers.append(crawler)
+        classes = [loader.load(name) for name in merged]
+        started = process.crawl(crawler, portal_classes=classes)
+        started.addErrback(_failed_to_run, BroadSpider.name, failed)
+    for name in alone:
         crawler = process.create_crawler(name)
         crawlers.append(crawler)
         started = process.crawl(crawler, **spider_args)
         started.addErrback(_failed_to_run, name, failed)
     process.start()
-    print_summary(database_url, names)
+    portals = [n for c in crawlers for n in getattr(c.spider, "spider_names", ())]
+    print_summary(database_url, [*names, *portals])
     if run_id is not None:
         record_failures(database_url, run_id, failed)
         reasons = [_finish_reason(c) for c in crawlers]

@@ -109,8 +109,36 @@ class RunMonitor:
                         "stats": {k: _jsonable(v) for k, v in stats.items()},
                     },
                 )
+                portals = getattr(self.crawler.spider, "portal_stats", None)
+                if callable(portals):
+                    self._record_portals(session, portals())
                 if self.owns_run:
                     status = "finished" if figures["finish_reason"] == "finished" else "failed"
                     finish_run(session, self.run_id, status)
         finally:
             engine.dispose()
+
+    def _record_portals(self, session: Any, portals: dict[str, dict[str, Any]]) -> None:
+        """A broad crawl's portals, one row each (crawler/spiders/broad.py), so that a dead,
+        blocked or emptied portal is flagged under its own name; flags logged as errors."""
+        from nianbao.pipelines.db.nightly import previous_error_rates, record_spiders
+
+        rows = []
+        assert self.run_id is not None
+        for name, stats in portals.items():
+            figures = spider_figures(stats)
+            history = previous_error_rates(session, name, self.run_id)
+            found = flags(figures, history, self.threshold)
+            for flag in found:
+                logger.error("FLAG %s: %s: %s", name, flag["flag"], flag["detail"])
+            rows.append(
+                {
+                    **figures,
+                    "spider": name,
+                    "started_at": self.started,
+                    "finished_at": dt.datetime.now(dt.UTC),
+                    "flags": found,
+                    "stats": {k: _jsonable(v) for k, v in stats.items()},
+                }
+            )
+        record_spiders(session, self.run_id, rows)

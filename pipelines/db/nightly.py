@@ -229,6 +229,12 @@ def record_spider(session: Session, run_id: int, values: Mapping[str, Any]) -> i
     return row.id
 
 
+def record_spiders(session: Session, run_id: int, rows: Iterable[Mapping[str, Any]]) -> None:
+    """Many spider rows in one transaction (a broad crawl records one per portal)."""
+    session.add_all(CrawlRunSpiderRow(run_id=run_id, **values) for values in rows)
+    session.commit()
+
+
 def spider_rows(session: Session, run_id: int) -> list[CrawlRunSpiderRow]:
     statement = (
         select(CrawlRunSpiderRow)
