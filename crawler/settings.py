@@ -44,7 +44,7 @@ SCHEDULER_PRIORITY_QUEUE = "scrapy.pqueues.DownloaderAwarePriorityQueue"
 DNSCACHE_ENABLED = True
 DNSCACHE_SIZE = 50_000
 DNS_TIMEOUT = 20
-#: Threads for DNS lookups and the parse stage (pipelines/parse.py runs parsers in threads).
+#: Threads for DNS lookups, clean-up, parsing and attachment reading (pipelines/workers.py).
 REACTOR_THREADPOOL_MAXSIZE = 20
 #: Requests in flight over all hosts when many portals run in one crawler (the broad spider's
 #: CONCURRENT_REQUESTS); each host still gets CONCURRENT_REQUESTS_PER_DOMAIN at most.
@@ -98,8 +98,6 @@ NIANBAO_ATTACHMENT_TIMEOUT = 600
 #: Seconds parsing one page may take (in a worker thread); past it the page is stored with its
 #: text, the spider's facts and a parse_timeout warning, and `nianbao reparse` can retry it.
 NIANBAO_PARSE_TIMEOUT = 60
-#: Worker threads for parsing and attachment reading (and DNS lookups).
-REACTOR_THREADPOOL_MAXSIZE = 10
 #: FilesPipeline keeps a stored file this many days before fetching it again.
 FILES_EXPIRES = 90
 #: Attachment links often redirect to a download servlet.
