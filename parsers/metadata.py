@@ -69,17 +69,20 @@ class Metadata:
 
 # Flip-book "Page 8 - <title>" and metadata labels in front of a title.
 _TITLE_PREFIX = re.compile(r"^(?:Page\d+-|(?:名称|标题|信息名称|文章标题|文件下载)[:：]?)")
+_WHITESPACE = re.compile(r"\s+")
 _MAX_TITLE = 60  # a title line is short; a prose sentence naming the report is not a title
 
 
 def title_candidate(line: str) -> str:
     """A line as a title: Markdown '#', prefixes and spaces removed (PDF text and
     transcriptions space titles out: "# 沐阳县人民政府 2025 年 …")."""
-    return _TITLE_PREFIX.sub("", re.sub(r"\s+", "", line.lstrip("#")))
+    return _TITLE_PREFIX.sub("", _WHITESPACE.sub("", line.lstrip("#")))
 
 
 def _match_title(candidate: str) -> re.Match[str] | None:
-    return _TITLE.search(candidate) if len(candidate) <= _MAX_TITLE else None
+    if len(candidate) > _MAX_TITLE or "公开" not in candidate or "年" not in candidate:
+        return None  # literals every title holds: most lines are rejected without the regex
+    return _TITLE.search(candidate)
 
 
 def find_title(lines: list[str]) -> re.Match[str] | None:
@@ -239,8 +242,18 @@ def _single_title(lines: list[str]) -> re.Match[str] | None:
     The same title printed twice, once with more of the organ's name (名称 宿迁市… and
     宿迁市…), is one report: names that end with one another agree.
     """
-    head = lines[:40]
-    matches = [m for m in (find_title(head[i : i + 2]) for i in range(len(head))) if m]
+    # find_title over every two-line window of the head, each line cleaned and matched once.
+    cleaned = [title_candidate(line or "") for line in lines[:40]]
+    alone = [_match_title(line) for line in cleaned] + [None]
+    matches = []
+    for index, line in enumerate(cleaned):
+        match = alone[index]
+        following = cleaned[index + 1] if index + 1 < len(cleaned) else ""
+        if match is None and following and alone[index + 1] is None:
+            match = _match_title(line + following)
+        match = match or alone[index + 1]
+        if match:
+            matches.append(match)
     if not matches or len({m.group("year") for m in matches}) > 1:
         return None
     names = sorted({_title_name(m) for m in matches if _title_name(m)}, key=len)

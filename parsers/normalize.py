@@ -162,6 +162,7 @@ def parse_value(raw: str | None, *, money: bool = False) -> ParsedValue:
     return ParsedValue(kind, value, list(flags))
 
 
+@lru_cache(maxsize=16384)  # called for every cell by every reader: one C-level lookup
 def is_value_cell(raw: str) -> bool:
     """Whether a cell holds a value (number, dash marker or nothing) rather than a label."""
     return _parse_value_cached(raw, False)[0] != "text"

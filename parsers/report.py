@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -258,7 +257,7 @@ def _parse_rows(
         year_source=metadata.year_source,
         year_evidence=metadata.year_evidence,
         text=text,
-        content_sha256=hashlib.sha256(re.sub(r"\s+", "", text).encode("utf-8")).hexdigest(),
+        content_sha256=hashlib.sha256("".join(text.split()).encode("utf-8")).hexdigest(),
     )
     if metadata.year_source == "published_minus_one":
         report.warn("year_from_published", "report year taken as publication year - 1")

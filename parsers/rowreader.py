@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .labels import LabelMatcher
 from .layout import Row
@@ -44,6 +45,7 @@ class LabelledRow:
     flags: list[str] = field(default_factory=list)
 
 
+@lru_cache(maxsize=16384)  # asked of every cell of every row by each table reader
 def is_label(cell: str | None) -> bool:
     return bool(cell) and not is_value_cell(cell)  # type: ignore[arg-type]
 
