@@ -8,7 +8,7 @@ blank is missing, because 0 and unknown differ for money.
 from __future__ import annotations
 
 from .model import Cell, Table
-from .normalize import parse_value
+from .normalize import parse_value, read_count
 
 
 def _not_printed(row: str, col: str) -> Cell:
@@ -20,16 +20,16 @@ def count_cell(row: str, col: str, raw: str | None, *, is_total: bool) -> Cell:
     """A cell of table 三 or 四."""
     if raw is None:
         return _not_printed(row, col)
-    parsed = parse_value(raw)
-    if parsed.kind == "number":
-        return Cell(row, col, parsed.value, raw, "printed", flags=parsed.flags)
-    if parsed.kind == "marker":
+    kind, value, flags = read_count(raw)  # the cached reading: one per distinct cell text
+    if kind == "number":
+        return Cell(row, col, value, raw, "printed", flags=list(flags))
+    if kind == "marker":
         return Cell(row, col, 0, raw, "marker_zero")
-    if parsed.kind == "blank" and not is_total:
+    if kind == "blank" and not is_total:
         return Cell(row, col, 0, raw, "blank_zero", flags=["blank_zero"])
     # A blank total, or text where a number belongs: unknown, never guessed.
-    flags = ["total_derived"] if parsed.kind == "blank" else ["not_a_number"]
-    return Cell(row, col, None, raw, "missing", flags=flags)
+    missing = ["total_derived"] if kind == "blank" else ["not_a_number"]
+    return Cell(row, col, None, raw, "missing", flags=missing)
 
 
 def t2_cell(row: str, col: str, raw: str | None, *, money: bool) -> Cell:

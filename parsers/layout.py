@@ -55,9 +55,12 @@ _MAX_LABEL_WITH_NUMBERS = 60
 
 def _split_spaced(line: str) -> list[str]:
     """Split a PDF-style line of a label followed by space-separated numbers."""
-    tokens = _SPACES.split(line.strip())
+    stripped = line.strip()
+    if " " not in stripped and "\u00a0" not in stripped and "\u3000" not in stripped:
+        return [stripped]  # one token: most lines of one-cell-per-line text
+    tokens = _SPACES.split(stripped)
     if len(tokens) < 2:
-        return [line.strip()]
+        return [stripped]
     split_at = len(tokens)
     while split_at > 0 and is_value_cell(tokens[split_at - 1]):
         split_at -= 1

@@ -162,6 +162,12 @@ def parse_value(raw: str | None, *, money: bool = False) -> ParsedValue:
     return ParsedValue(kind, value, list(flags))
 
 
+def read_count(raw: str) -> tuple[str, int | Decimal | None, tuple[str, ...]]:
+    """(kind, value, flags) of a count cell, as ``parse_value`` reads it, without building a
+    ParsedValue: table 三 and 四 readers call this for every cell."""
+    return _parse_value_cached(raw, False)
+
+
 @lru_cache(maxsize=16384)  # called for every cell by every reader: one C-level lookup
 def is_value_cell(raw: str) -> bool:
     """Whether a cell holds a value (number, dash marker or nothing) rather than a label."""

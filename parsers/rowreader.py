@@ -90,7 +90,8 @@ def fit_values(cells: list[str | None], n: int, exact: bool) -> tuple[list[str |
     values = [cell or "" for cell in cells if cell is not None]
     if exact and len(values) == n:
         return values, []
-    if any(is_pipe_blanks(v) for v in values):
+    joined = "".join(values)
+    if ("|" in joined or "｜" in joined) and any(is_pipe_blanks(v) for v in values):
         placed = _pipe_blanks(values, n)
         if placed is not None:
             return placed
@@ -203,22 +204,27 @@ def _window_end(parts: list[str], start: int) -> int:
     return end
 
 
-def _value_cells(row: Row) -> list[str] | None:
+_HEADER_LABELS = 3
+
+
+def _label_count(row: Row) -> int:
+    """How many of the row's filled cells are labels (the two tests below, counted once)."""
+    return sum(map(is_label, row.filled()))
+
+
+def _value_cells(row: Row, labels: int) -> list[str] | None:
     """The cells of a row that holds nothing but values (blank padding dropped), else None."""
     filled = row.filled()
-    if not filled or any(is_label(cell) for cell in filled):
+    if not filled or labels:
         return None
     return filled
 
 
-_HEADER_LABELS = 3
-
-
-def _is_header_row(row: Row) -> bool:
+def _is_header_row(row: Row, labels: int) -> bool:
     """A row of labels only (自然人 | 法人或其他组织 | 总计; 类别 | 数据1 | … | 总计): column
     headers, whose words (总计, 其他, 予以公开) must not start table rows."""
     filled = row.filled()
-    return len(filled) >= _HEADER_LABELS and all(is_label(cell) for cell in filled)
+    return len(filled) >= _HEADER_LABELS and labels == len(filled)
 
 
 def read_labelled_rows(
@@ -267,9 +273,10 @@ def read_labelled_rows(
         return sum(1 for cell in entry.cells if cell and cell.strip()) >= width
 
     for row in rows:
-        if _is_header_row(row):
+        labels = _label_count(row)
+        if _is_header_row(row, labels):
             continue
-        values = None if row.exact else _value_cells(row)
+        values = None if row.exact else _value_cells(row, labels)
         if values is not None and len(values) == width:
             while waiting and has_values(waiting[0]):
                 waiting.pop(0)
