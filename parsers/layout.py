@@ -149,7 +149,8 @@ def _join_vertical_labels(lines: list[str]) -> list[str]:
         run.clear()
 
     for index, line in enumerate(lines):
-        if (len(line) > 2 and len(line.strip()) > 2) or not line.strip():
+        stripped = len(line.strip())
+        if stripped > 2 or not stripped:
             # neither one character nor a digit pair; or blank, which ends a run too
             if run:
                 flush()

@@ -69,14 +69,18 @@ class Metadata:
 
 # Flip-book "Page 8 - <title>" and metadata labels in front of a title.
 _TITLE_PREFIX = re.compile(r"^(?:Page\d+-|(?:名称|标题|信息名称|文章标题|文件下载)[:：]?)")
-_WHITESPACE = re.compile(r"\s+")
+#: What every line _TITLE_PREFIX changes starts with: the regex runs only on those.
+_TITLE_PREFIX_STARTS = ("Page", "名称", "标题", "信息名称", "文章标题", "文件下载")
 _MAX_TITLE = 60  # a title line is short; a prose sentence naming the report is not a title
 
 
 def title_candidate(line: str) -> str:
     """A line as a title: Markdown '#', prefixes and spaces removed (PDF text and
     transcriptions space titles out: "# 沐阳县人民政府 2025 年 …")."""
-    return _TITLE_PREFIX.sub("", _WHITESPACE.sub("", line.lstrip("#")))
+    candidate = "".join(line.lstrip("#").split())  # str.split's whitespace is re's \s
+    if candidate.startswith(_TITLE_PREFIX_STARTS):
+        return _TITLE_PREFIX.sub("", candidate)
+    return candidate
 
 
 def _match_title(candidate: str) -> re.Match[str] | None:
