@@ -196,3 +196,34 @@ def test_handan_article_page_is_not_a_report(shared):
     report = parse_path(shared / "corpus/html/trs_xxgk_article_meta_handan.html")
     assert report.tables == {}
     assert not_a_report(report.title, len(report.tables), len(report.prose))
+
+
+# --- seeds whose table 二 test_seeds.py reads only in part -----------------------------------
+
+
+def _t2_2021_zeros():
+    """The 2021 table 二 with every printed cell 0 (规章 0 0 0 … 行政事业性收费 0)."""
+    three = {"issued": 0, "repealed": 0, "in_force": 0}
+    return {
+        "regulations": three,
+        "normative_documents": three,
+        "licensing": {"decisions": 0},
+        "penalty": {"decisions": 0},
+        "coercion": {"decisions": 0},
+        "fees": {"amount_wan_yuan": 0},
+    }
+
+
+def test_yuyang_2024_table_2(shared):
+    # 规章 / 0 / 0 / 0 / 行政规范性文件 / 0 / 0 / 0 / … / 行政事业性收费 / 0 (one cell per line)
+    report = parse_path(shared / "seeds/000_b5566a94ec5fc8f8.txt")
+    assert report.tables["t2"].rows() == _t2_2021_zeros()
+
+
+def test_laodong_2022_table_2_pipe_dump(shared):
+    # 规章 | / 0 | / 0 | / 0 | … 行政许可 | / 0 | / || … : the || lines are the grid's blank
+    # cells, no values
+    report = parse_path(shared / "seeds/004_83053b7e25c70037.txt")
+    t2 = report.tables["t2"]
+    assert t2.rows() == _t2_2021_zeros()
+    assert not any(cell.uncertain for cell in t2.cells.values())
