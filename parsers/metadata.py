@@ -84,7 +84,9 @@ def title_candidate(line: str) -> str:
 
 
 def _match_title(candidate: str) -> re.Match[str] | None:
-    if len(candidate) > _MAX_TITLE or "公开" not in candidate or "年" not in candidate:
+    if len(candidate) > _MAX_TITLE or "年" not in candidate:
+        return None
+    if "政府信息公开" not in candidate and "政府资讯公开" not in candidate:
         return None  # literals every title holds: most lines are rejected without the regex
     return _TITLE.search(candidate)
 
