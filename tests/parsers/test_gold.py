@@ -227,3 +227,20 @@ def test_laodong_2022_table_2_pipe_dump(shared):
     t2 = report.tables["t2"]
     assert t2.rows() == _t2_2021_zeros()
     assert not any(cell.uncertain for cell in t2.cells.values())
+
+
+def test_mashui_2019_table_2_every_printed_row(shared):
+    # 规章 0 0 0 | 规范性文件 0 0 0 | 行政许可 0 0 0 | 其他对外管理服务事项 0 0 0 |
+    # 行政处罚 0 0 0 | 行政强制 0 0 0 — the text ends at 第二十条第(八): no fee or purchase row
+    report = parse_path(shared / "corpus/texts/003_mashui_zhen_2019.txt")
+    expected = _t2_2019_zeros()
+    del expected["fees"], expected["procurement"]
+    assert report.tables["t2"].rows() == expected
+
+
+def test_mangling_2020_table_2_every_row(shared):
+    # Tab-separated: 规章 0 0 0 … 行政强制 0 0 0 | 行政事业性收费 0 0 | 政府集中采购 2 30.5
+    report = parse_path(shared / "seeds/001_c8d30c2eb8575ca5.txt")
+    expected = _t2_2019_zeros()
+    expected["procurement"] = {"projects": 2, "amount_wan_yuan": Decimal("30.5")}
+    assert report.tables["t2"].rows() == expected
