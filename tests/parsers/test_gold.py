@@ -244,3 +244,27 @@ def test_mangling_2020_table_2_every_row(shared):
     expected = _t2_2019_zeros()
     expected["procurement"] = {"projects": 2, "amount_wan_yuan": Decimal("30.5")}
     assert report.tables["t2"].rows() == expected
+
+
+def test_shanghai_office_2025_table_2_two_numbers_for_three_columns(shared):
+    """'| 规章 | 22 | 235 |' and '| 行政规范性文件 | 34 | 189 |' under the header 本年制发件数 |
+    本年废止件数 | 现行有效件数: two numbers for three columns, so which column each belongs
+    to is not on the page. The cells are stored marked uncertain, the third unknown."""
+    report = parse_path(shared / "corpus/texts/013_shanghai_bgt_2025.txt")
+    t2 = report.tables["t2"]
+    for row in ("regulations", "normative_documents"):
+        assert t2.cells[(row, "issued")].uncertain == "token_count_mismatch"
+        assert t2.cells[(row, "repealed")].uncertain == "token_count_mismatch"
+        assert t2.cells[(row, "in_force")].value is None
+    assert t2.cells[("regulations", "issued")].value == 22
+    assert t2.cells[("normative_documents", "issued")].value == 34
+    # 行政许可 0 | 行政处罚 0 | 行政强制 0 | 行政事业性收费 0: printed with their labels, certain
+    for row, col in (
+        ("licensing", "decisions"),
+        ("penalty", "decisions"),
+        ("coercion", "decisions"),
+        ("fees", "amount_wan_yuan"),
+    ):
+        cell = t2.cells[(row, col)]
+        assert cell.value == 0 and cell.uncertain is None, row
+    assert any(w.code == "reading_uncertain" and w.table == "t2" for w in report.warnings)
