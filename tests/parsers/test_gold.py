@@ -268,3 +268,18 @@ def test_shanghai_office_2025_table_2_two_numbers_for_three_columns(shared):
         cell = t2.cells[(row, col)]
         assert cell.value == 0 and cell.uncertain is None, row
     assert any(w.code == "reading_uncertain" and w.table == "t2" for w in report.warnings)
+
+
+def test_donggang_2020_every_printed_cell(shared):
+    # 规章 0 0 0 … 行政强制 0 0 0 | 行政事业性收费 0 0 | 政府集中采购 3 808 |
+    # 一、本年新收 0 0 0 0 0 0 0 | 二、上年结转 0, where the text ends
+    report = parse_path(shared / "corpus/texts/005_donggang_zhen_2020.txt")
+    expected = _t2_2019_zeros()
+    expected["procurement"] = {"projects": 3, "amount_wan_yuan": Decimal(808)}
+    assert report.tables["t2"].rows() == expected
+    t3 = report.tables["t3"]
+    assert t3.rows()["new_requests"] == _zeros()
+    assert t3.rows()["carried_over"] == _row(0, None, None, None, None, None, None)
+    assert all("not_printed" in t3.cells[("carried_over", col)].flags for col in T3_COLUMNS[1:])
+    assert set(t3.rows()) == {"new_requests", "carried_over"}
+    assert not any(cell.uncertain for cell in t3.cells.values())
