@@ -28,6 +28,15 @@ _CHROME_LINE = re.compile(
 )
 
 
+#: The first character of every line _CHROME_LINE matches (lines are stripped first): the
+#: regex runs only on lines that open with one of them.
+_CHROME_FIRST = frozenset("我关打【分字[大上下相当>登注点访收P")
+
+
+def _is_chrome_line(line: str) -> bool:
+    return bool(line) and line[0] in _CHROME_FIRST and _CHROME_LINE.match(line) is not None
+
+
 def strip_chrome(text: str) -> str:
     """The article text without portal chrome: cut at the end marker, drop chrome lines."""
     end = _END_MARKER.search(text)
@@ -38,5 +47,5 @@ def strip_chrome(text: str) -> str:
         if lines and lines[-1].splitlines() == [lines[-1]]:
             lines.pop()  # the start of the marker's own line
         lines = [line.splitlines()[0] if line.splitlines() else "" for line in lines]
-    kept = [line for line in lines if not _CHROME_LINE.match(line.strip())]
+    kept = [line for line in lines if not _is_chrome_line(line.strip())]
     return "\n".join(kept).strip("\n")

@@ -275,7 +275,7 @@ def extract_metadata(
     """Metadata from the page's meta tags, its text and the spider's hints."""
     meta = meta or {}
     hints = hints or {}
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    lines = [line for line in map(str.strip, text.splitlines()) if line]
     # Trust order: the page's ArticleTitle, the title the spider saw, a title line in the text
     # (unless the text lists several: then it is a list page), the page's <title>.
     declared = meta.get("ArticleTitle") or _str(hints.get("title"))
