@@ -129,3 +129,21 @@ def test_two_batches_one_after_the_other_keep_their_ids_apart(engine: Engine, sh
     with_cells = sum(1 for r in reports if any(t.cells for t in r.tables.values()))
     assert _rows(engine, "SELECT count(DISTINCT report_id) FROM cell") == [(with_cells,)]
     assert _rows(engine, "SELECT count(*) FROM report") == [(len(reports),)]
+
+
+def test_the_township_query_reads_what_report_wide_shows(engine: Engine, shared: Path) -> None:
+    """The canned township query reads ``cell`` directly (for speed); its rows must be those
+    of ``report_wide`` for the same reports."""
+    from nianbao.pipelines.db.browse import QUERIES
+
+    with session_factory(engine)() as session:
+        save_reports(session, _corpus(shared), spider="s")
+    fast = _rows(engine, QUERIES["applications_per_township_by_year"]["sql"])
+    wide = _rows(
+        engine,
+        "SELECT authority, county, city, province, report_year, t3_new_requests, "
+        "t3_total_processed FROM report_wide WHERE level IN ('township', 'street') "
+        "ORDER BY province, city, county, authority, report_year",
+    )
+    assert len(fast) >= 4  # the corpus has townships and streets
+    assert fast == wide
