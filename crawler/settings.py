@@ -19,6 +19,10 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # --- Storage -------------------------------------------------------------------------------
 #: SQLAlchemy URL of the database the store pipeline writes to.
 NIANBAO_DATABASE_URL = os.environ.get("NIANBAO_DB", "sqlite:///nianbao.db")
+#: Reports written per transaction by the store pipeline (pipelines/db/bulk.py), and the longest
+#: one waits for its batch; 1 writes each report alone as it arrives.
+NIANBAO_STORE_BATCH = 100
+NIANBAO_STORE_BATCH_SECONDS = 2.0
 #: Fail the crawl (exit status) when a report breaks a hard consistency rule.
 NIANBAO_STRICT = os.environ.get("NIANBAO_STRICT", "") not in ("", "0", "false")
 

@@ -61,26 +61,37 @@ Outcome = SaveOutcome | Exception
 Keyed = tuple[int, Report, tuple[str, int, str]]
 
 
+PerReport = str | None | Sequence[str | None]
+
+
+def _each(value: PerReport, count: int, limit: int | None = None) -> list[str | None]:
+    """One value per report: ``value`` repeated, or the sequence given (cleaned, bounded)."""
+    values = list(value) if isinstance(value, list | tuple) else [value] * count
+    if len(values) != count:
+        raise ValueError(f"{len(values)} values for {count} reports")
+    return [bounded(v, limit) for v in values] if limit else values  # type: ignore[misc]
+
+
 def save_reports(
     session: Session,
     reports: Sequence[Report],
     *,
-    spider: str | None,
-    portal: str | None = None,
-    parsed_from: str | Sequence[str | None] | None = None,
+    spider: PerReport,
+    portal: PerReport = None,
+    parsed_from: PerReport = None,
 ) -> list[Outcome]:
     """Store ``reports`` in one transaction; return each report's outcome, in order.
 
     An outcome is what :func:`~.repository.save_report` returns, or the exception that kept
     that report from being stored (:class:`UnkeyedReport`, a database error): the others are
-    stored all the same. ``parsed_from`` is one value for all or one per report. The
-    transaction is committed here when the session had none open; otherwise the batch is a
-    SAVEPOINT inside the caller's.
+    stored all the same. ``spider``, ``portal`` and ``parsed_from`` are one value for all or
+    one per report (a broad crawl's batch mixes portals). The transaction is committed here
+    when the session had none open; otherwise the batch is a SAVEPOINT inside the caller's.
     """
-    froms = (
-        list(parsed_from) if isinstance(parsed_from, list | tuple) else [parsed_from] * len(reports)  # type: ignore[list-item]
-    )
-    spider, portal = bounded(spider, SPIDER_CHARS), bounded(portal, AUTHORITY_CHARS)
+    count = len(reports)
+    froms = _each(parsed_from, count)
+    spiders = _each(spider, count, SPIDER_CHARS)
+    portals = _each(portal, count, AUTHORITY_CHARS)
     outcomes: list[Outcome | None] = [None] * len(reports)
     keyed: list[Keyed] = []
     for index, report in enumerate(reports):
@@ -93,18 +104,18 @@ def save_reports(
         prefetch(
             [key[0] for _, _, key in keyed]
             + [report.publisher for _, report, _ in keyed]
-            + [portal]
+            + list(dict.fromkeys(portals))
         )
         nested = session.in_transaction()
         transaction = session.begin_nested() if nested else session.begin()
         if not nested:  # SQLite: take the write lock up front (see engine._configure_sqlite)
             session.connection(execution_options={"nianbao_write": True})
         with transaction:
-            fresh, others, authority_ids = _partition(session, keyed, portal)
+            fresh, others, authority_ids = _partition(session, keyed, portals)
             if fresh:
                 try:
                     with session.begin_nested():
-                        _insert_new(session, fresh, authority_ids, spider, froms)
+                        _insert_new(session, fresh, authority_ids, spiders, froms)
                 except _DATABASE_ERRORS as error:
                     logger.info("batched insert failed (%s); storing one by one", error)
                     session.expire_all()
@@ -113,7 +124,9 @@ def save_reports(
                     for index, _report, _key in fresh:
                         outcomes[index] = "new"
             for index, report, _key in others:
-                outcomes[index] = _save_one(session, report, spider, portal, froms[index])
+                outcomes[index] = _save_one(
+                    session, report, spiders[index], portals[index], froms[index]
+                )
     return [outcome if outcome is not None else RuntimeError("not saved") for outcome in outcomes]
 
 
@@ -130,7 +143,7 @@ def _save_one(
 
 
 def _partition(
-    session: Session, keyed: list[Keyed], portal: str | None
+    session: Session, keyed: list[Keyed], portals: list[str | None]
 ) -> tuple[list[Keyed], list[Keyed], dict[int, int]]:
     """Split the batch into reports that are simply new and those that need the full path;
     with the authority id of each new one, by its index in the batch."""
@@ -141,10 +154,10 @@ def _partition(
         else ()
     )
     authorities: dict[str, AuthorityRow] = {}
-    for _, report, (name, _year, _scope) in keyed:
+    for index, report, (name, _year, _scope) in keyed:
         if name not in authorities:
             authorities[name] = _find_or_create_authority(
-                session, name, portal=portal, publisher=report.publisher, inferred=False
+                session, name, portal=portals[index], publisher=report.publisher, inferred=False
             )
     session.flush()
     keys = {(authorities[name].id, year, scope) for _, _, (name, year, scope) in keyed}
@@ -178,7 +191,7 @@ def _insert_new(
     session: Session,
     fresh: list[Keyed],
     authority_ids: dict[int, int],
-    spider: str | None,
+    spiders: list[str | None],
     froms: list[Any],
 ) -> None:
     """The batch's new reports, their first revisions and their children, in a few INSERTs."""
@@ -193,7 +206,7 @@ def _insert_new(
                 "authority_id": authority_ids[index],
                 "report_year": year,
                 "scope": scope,
-                "spider": spider,
+                "spider": spiders[index],
                 "first_seen": now,
                 "last_seen": now,
                 "updated_at": now,
@@ -210,13 +223,13 @@ def _insert_new(
             "created_at": now,
             "source_url": report.source_url,
             "content_sha256": report.content_sha256,
-            "spider": spider,
+            "spider": spiders[index],
             "cells": _cell_count(report),
             "violations": len(report.violations),
             "note": "first",
             "snapshot": None,
         }
-        for report_id, (_, report, _) in zip(ids, fresh, strict=True)
+        for report_id, (index, report, _) in zip(ids, fresh, strict=True)
     ]
     _write_rows(session, ReportRevisionRow.__table__, revisions)
     for model, build in _CHILDREN:

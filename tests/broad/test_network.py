@@ -70,7 +70,8 @@ def test_fifty_portals_in_one_crawler(network: Network, tmp_path: Path) -> None:
         # delay); and none was asked two things at once.
         assert set(server.first_seen) == {p.host for p in network.portals}
         assert max(server.first_seen.values()) < 2 * len(network.portals)
-        assert set(server.most_in_flight.values()) == {1}
+        twice = {host: n for host, n in server.most_in_flight.items() if n > 1}
+        assert not twice, [hit for hit in server.hits if hit[0] in twice]
 
         # One row per portal in the run record (and the broad crawl's own), broken ones flagged.
         rows = _run_rows(db_url, 1)
