@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from scrapy.crawler import Crawler, CrawlerProcess
-from scrapy.spiderloader import SpiderLoader
+from scrapy.spiderloader import SpiderLoaderProtocol, get_spider_loader
 
 from nianbao.crawler.extensions.progress import MODES as PROGRESS_MODES
 from nianbao.crawler.lock import EXIT_LOCKED, AlreadyRunning, run_lock
@@ -94,7 +94,7 @@ def _pairs(values: list[str], what: str) -> dict[str, str]:
     return out
 
 
-def select_spiders(loader: SpiderLoader, names: list[str], everything: bool) -> list[str]:
+def select_spiders(loader: SpiderLoaderProtocol, names: list[str], everything: bool) -> list[str]:
     """The spiders to run; ``--all`` leaves out those that need arguments (generic)."""
     known = set(loader.list())
     unknown = [name for name in names if name not in known]
@@ -139,7 +139,7 @@ def crawl(args: argparse.Namespace) -> int:
         progress=args.progress,
         extra=_pairs(args.set, "-s"),
     )
-    loader = SpiderLoader.from_settings(settings)
+    loader = get_spider_loader(settings)
     names = select_spiders(loader, args.spiders, args.all)
     spider_args = _pairs(args.spider_args, "-a")
     database_url = settings.get("NIANBAO_DATABASE_URL")
