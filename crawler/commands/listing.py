@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from scrapy.spiderloader import SpiderLoaderProtocol, get_spider_loader
+from scrapy.spiderloader import get_spider_loader
 
 from .database import add_db_argument
 from .output import print_table, to_json
