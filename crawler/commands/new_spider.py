@@ -26,7 +26,11 @@ from urllib.parse import urldefrag, urlsplit
 from scrapy.http import HtmlResponse
 
 from nianbao.crawler.middlewares.encoding import declared_encoding, guess_chinese_encoding
-from nianbao.crawler.spiders.base.columns import names_nianbao_column, registered_domain
+from nianbao.crawler.spiders.base.columns import (
+    names_nianbao_column,
+    registered_domain,
+    site_name,
+)
 from nianbao.crawler.spiders.base.families import FAMILY_BASES, detect_family
 from nianbao.crawler.spiders.base.gkmlpt import GkmlptSpider, tree_categories
 
@@ -175,15 +179,7 @@ def decode_page(url: str, body: bytes, content_type: str) -> str:
 
 def portal_name(html: str) -> str | None:
     """Meta ``SiteName``, else the last part of the ``<title>`` (…_泸定县人民政府)."""
-    if not html:
-        return None
-    response = HtmlResponse(url="http://page.invalid/", body=html.encode("utf-8"), encoding="utf-8")
-    site = (response.css('meta[name="SiteName"]::attr(content)').get() or "").strip()
-    if site:
-        return site
-    title = re.sub(r"\s+", " ", response.css("title::text").get() or "").strip()
-    parts = [part for part in re.split(r"\s*[-_|｜—–－]\s*", title) if part]
-    return parts[-1] if parts else None
+    return site_name(html)
 
 
 def gkmlpt_column(url: str, html: str) -> tuple[str, str | None]:
