@@ -83,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
         COLUMNS,
         DEFAULT_REGISTRY,
         RegistryError,
-        read_rows,
+        append_rows,
     )
 
     urls = start_urls(args)
@@ -142,30 +142,10 @@ def run(args: argparse.Namespace) -> int:
         return 0 if found else 1
     if appended:
         try:
-            text = registry.read_text(encoding="utf-8") if registry.exists() else ""
-            candidate = _with_rows(text, appended, COLUMNS)
-            check = registry.with_name(f".{registry.name}.check")
-            check.write_text(candidate, encoding="utf-8")
-            try:
-                read_rows(check, taken=modules)
-            finally:
-                check.unlink(missing_ok=True)
+            append_rows(registry, appended, taken=modules)
         except RegistryError as error:
             print(f"nianbao discover: not appended: {error}", file=sys.stderr)
             return 1
-        registry.write_text(candidate, encoding="utf-8")
     names = ", ".join(row["name"] for row in appended) or "nothing"
     print(f"nianbao discover: appended {names} to {registry}", file=sys.stderr)
     return 0 if found else 1
-
-
-def _with_rows(text: str, rows: list[dict[str, str]], columns: tuple[str, ...]) -> str:
-    """The registry text with ``rows`` added at its end (a header first if it had none)."""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
-    if not text.strip():
-        writer.writeheader()
-    elif not text.endswith("\n"):
-        out.write("\n")
-    writer.writerows(rows)
-    return text + out.getvalue()

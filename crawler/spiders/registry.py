@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import csv
 import importlib.resources
+import io
 import ipaddress
 import re
 from collections.abc import Iterable, Iterator
@@ -258,6 +259,28 @@ def write_rows(rows: Iterable[PortalRow | dict[str, str]], handle: Any, header: 
         writer.writeheader()
     for row in rows:
         writer.writerow(row.as_csv() if isinstance(row, PortalRow) else row)
+
+
+def append_rows(path: Path, rows: list[dict[str, str]], taken: Iterable[str] = ()) -> None:
+    """Append ``rows`` to the registry at ``path`` (created with its header if missing), only
+    if the file with them still reads without error (:class:`RegistryError` otherwise, the
+    file untouched). ``taken``: names of module spiders."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    out = io.StringIO()
+    if text and not text.endswith("\n"):
+        out.write("\n")
+    write_rows(rows, out, header=not text.strip())
+    candidate = text + out.getvalue()
+    check = path.with_name(f".{path.name}.check")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    check.write_text(candidate, encoding="utf-8")
+    try:
+        read_rows(check, taken=taken)
+    except RegistryError as error:
+        raise RegistryError(str(error).replace(str(check), str(path))) from None
+    finally:
+        check.unlink(missing_ok=True)
+    path.write_text(candidate, encoding="utf-8")
 
 
 def class_name(name: str) -> str:
