@@ -1,9 +1,10 @@
-"""``nianbao discover URL... | --file FILE [--append]``: registry rows for the 年报 columns
-found from home or hub pages.
+"""``nianbao discover URL... | --file FILE [--append [--registry FILE]]``: registry rows for
+the 年报 columns found from home or hub pages.
 
     nianbao discover http://www.luding.gov.cn/ http://www.yw.gov.cn/
     nianbao discover --file counties.txt > found.csv       # a registry of its own
     nianbao discover http://www.luding.gov.cn/ --append     # onto crawler/portals.csv
+    nianbao discover --file towns.txt --append --registry generated.csv
 
 Runs the generic spider's column search (crawler/discovery.py) politely, through the
 project's settings (robots.txt, delays, address guard), stores nothing and fetches no report.
@@ -50,12 +51,11 @@ QUIET = {
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("urls", nargs="*", metavar="URL", help="home, hub or column pages")
     parser.add_argument("--file", type=Path, help="start URLs, one a line (# comments)")
+    parser.add_argument("--append", action="store_true", help="append the rows to --registry")
     parser.add_argument(
-        "--append",
-        nargs="?",
-        const="",
-        metavar="REGISTRY",
-        help="append the rows to this registry (default: crawler/portals.csv of the checkout)",
+        "--registry",
+        type=Path,
+        help="the registry --append writes to (default: crawler/portals.csv of the checkout)",
     )
     parser.add_argument(
         "--min-confidence", type=float, default=0.5, help="rows appended from (default 0.5)"
@@ -109,10 +109,10 @@ def run(args: argparse.Namespace) -> int:
         return 1
     found = column_rows(spider, taken)
     registry = None
-    if args.append is not None:
+    if args.append:
         from nianbao.crawler.settings import PROJECT_ROOT
 
-        registry = Path(args.append) if args.append else PROJECT_ROOT / "crawler" / DEFAULT_REGISTRY
+        registry = args.registry or PROJECT_ROOT / "crawler" / DEFAULT_REGISTRY
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
     if registry is None:

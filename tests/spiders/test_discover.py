@@ -122,13 +122,19 @@ def test_the_blocked_portal_gives_nothing(found: dict[str, Any]) -> None:
 def test_append_adds_checked_rows_and_says_so(portal: Portal, tmp_path: Path) -> None:
     registry = tmp_path / "portals.csv"
     with serving(portal) as proxy:
-        first = discover(LEIYANG + "/", "--append", str(registry), proxy=proxy)
+        first = discover(LEIYANG + "/", "--append", "--registry", str(registry), proxy=proxy)
         assert first.returncode == 0, first.stderr[-3000:]
         assert "appended leiyang" in first.stderr
         (row,) = read_rows(registry)
         assert row.family == "link_list" and row.column_urls == (LEIYANG + "/xxgk/xxgknb/",)
         again = discover(
-            LEIYANG + "/", "--append", str(registry), "--min-confidence", "1.01", proxy=proxy
+            LEIYANG + "/",
+            "--append",
+            "--registry",
+            str(registry),
+            "--min-confidence",
+            "1.01",
+            proxy=proxy,
         )
     assert again.returncode == 0, again.stderr[-3000:]
     assert "NOT appended" in again.stdout and "appended nothing" in again.stderr
