@@ -96,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
     loader = get_spider_loader(settings)
     taken = set(loader.list())
     modules = taken - {row.name for row in getattr(loader, "rows", ())}
-    process = CrawlerProcess(settings, install_root_handler=True)
+    process = CrawlerProcess(settings)
     crawler = process.create_crawler(DiscoverySpider)
     options = {"start_urls": urls, "follow_domains": args.follow_domains}
     if args.depth is not None:
