@@ -12,6 +12,11 @@ from pathlib import Path
 BOT_NAME = "nianbao"
 SPIDER_MODULES = ["nianbao.crawler.spiders"]
 NEWSPIDER_MODULE = "nianbao.crawler.spiders"
+#: Module spiders plus one spider per row of the portal registry (crawler/spiders/registry.py).
+SPIDER_LOADER_CLASS = "nianbao.crawler.spiders.registry.RegistrySpiderLoader"
+#: The registries, comma-separated: ``default`` is crawler/portals.csv; more files (generated
+#: rows) may follow, "" loads none.
+NIANBAO_REGISTRY = os.environ.get("NIANBAO_REGISTRY", "default")
 
 #: The repository (or install) root: cassettes/ lives beside crawler/.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
