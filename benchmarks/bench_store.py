@@ -3,12 +3,15 @@
 The reports are the real seeds and corpus texts that have tables, parsed by the parsers; each is
 stored many times under varied keys (a numbered place name of the same tier, years 2017-2025),
 so the numbers in every cell are real while the database holds ``--reports`` distinct reports.
-Each report is one ``save_report`` call in its own transaction, as the store pipeline does. Then
+Reports are stored ``--batch`` at a time with ``save_reports`` (one transaction per batch, as the
+store pipeline and ``nianbao reparse`` do); ``--batch 1`` stores each with ``save_report`` in its
+own transaction, the per-report path, for comparison. Then
 the canned query "applications received per township by year" (``nianbao serve``) runs over the
 full database, and its median time of ``--rounds`` runs is printed.
 
     python benchmarks/bench_store.py [--reports 10000] [--engines sqlite postgresql]
         [--pg postgresql+psycopg://postgres@127.0.0.1:5432/postgres] [--shared ../shared]
+        [--batch 500]
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from nianbao.parsers import parse_path
 from nianbao.parsers.model import Report
 from nianbao.pipelines.db import analyze, make_engine, save_report, session_factory, upgrade
 from nianbao.pipelines.db.browse import QUERIES
+from nianbao.pipelines.db.bulk import save_reports
 
 #: Seeds whose text does not name the authority (seeds/README.md names it).
 AUTHORITIES = {
@@ -71,19 +75,27 @@ def parse_again(report: Report) -> Report:
     return copy.deepcopy(report)
 
 
-def store(url: str, reports: list[Report], total: int, rounds: int) -> dict[str, float]:
+def store(url: str, reports: list[Report], total: int, rounds: int, size: int) -> dict[str, float]:
     engine = make_engine(url)
     upgrade(engine)
     sessions = session_factory(engine)
     years = range(2017, 2026)
     batch = [
-        varied(reports[n % len(reports)], n // len(years), years[n % len(years)])
+        # Each numbered authority reports for every year (9 reports per authority, as a
+        # reparse over the archive sees them).
+        varied(reports[(n // len(years)) % len(reports)], n // len(years), years[n % len(years)])
         for n in range(total)
     ]
     start = time.perf_counter()
-    for report in batch:
-        with sessions() as session:
-            save_report(session, report, spider="bench", portal=None)
+    if size <= 1:  # one report per transaction, as save_report alone does
+        for report in batch:
+            with sessions() as session:
+                save_report(session, report, spider="bench", portal=None)
+    else:
+        for first in range(0, len(batch), size):
+            with sessions() as session:
+                outcomes = save_reports(session, batch[first : first + size], spider="bench")
+                assert all(outcome == "new" for outcome in outcomes), outcomes[:3]
     elapsed = time.perf_counter() - start
     analyze(engine)  # as the store pipeline does when a crawl closes
     sql = QUERIES["applications_per_township_by_year"]["sql"]
@@ -131,6 +143,9 @@ def main() -> None:
     )
     parser.add_argument("--reports", type=int, default=10_000)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument(
+        "--batch", type=int, default=500, help="reports per save_reports call (1: save_report)"
+    )
     parser.add_argument("--engines", nargs="+", default=["sqlite", "postgresql"])
     parser.add_argument(
         "--pg",
@@ -146,11 +161,13 @@ def main() -> None:
     for name in args.engines:
         if name == "sqlite":
             folder = tempfile.mkdtemp(prefix="nianbao-bench-")
-            result = store(f"sqlite:///{folder}/bench.db", reports, args.reports, args.rounds)
+            result = store(
+                f"sqlite:///{folder}/bench.db", reports, args.reports, args.rounds, args.batch
+            )
         else:
             url, libpq = _pg_database(args.pg)
             try:
-                result = store(url, reports, args.reports, args.rounds)
+                result = store(url, reports, args.reports, args.rounds, args.batch)
             finally:
                 _drop(libpq, url)
         print(

@@ -12,6 +12,11 @@ from pathlib import Path
 BOT_NAME = "nianbao"
 SPIDER_MODULES = ["nianbao.crawler.spiders"]
 NEWSPIDER_MODULE = "nianbao.crawler.spiders"
+#: Module spiders plus one spider per row of the portal registry (crawler/spiders/registry.py).
+SPIDER_LOADER_CLASS = "nianbao.crawler.spiders.registry.RegistrySpiderLoader"
+#: The registries, comma-separated: ``default`` is crawler/portals.csv; more files (generated
+#: rows) may follow, "" loads none.
+NIANBAO_REGISTRY = os.environ.get("NIANBAO_REGISTRY", "default")
 
 #: The repository (or install) root: cassettes/ lives beside crawler/.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -19,6 +24,10 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # --- Storage -------------------------------------------------------------------------------
 #: SQLAlchemy URL of the database the store pipeline writes to.
 NIANBAO_DATABASE_URL = os.environ.get("NIANBAO_DB", "sqlite:///nianbao.db")
+#: Reports written per transaction by the store pipeline (pipelines/db/bulk.py), and the longest
+#: one waits for its batch; 1 writes each report alone as it arrives.
+NIANBAO_STORE_BATCH = 100
+NIANBAO_STORE_BATCH_SECONDS = 2.0
 #: Fail the crawl (exit status) when a report breaks a hard consistency rule.
 NIANBAO_STRICT = os.environ.get("NIANBAO_STRICT", "") not in ("", "0", "false")
 

@@ -12,8 +12,11 @@ better: kept as a ``conflict`` revision, logged as a warning),
 ``/unkeyed`` (dropped: no authority or report year), ``/no_report`` (dropped: nothing parsed)
 and ``/error`` (the database refused the save; nothing stored for that report changed).
 
-Saves run synchronously in the reactor thread: a save is a handful of statements on a local or
-nearby database, much cheaper than the polite download delay between pages.
+Saves run in the reactor thread. With ``NIANBAO_STORE_BATCH`` above 1 (the crawl settings use
+100) reports are written in batches, one transaction each (:mod:`.db.bulk`): an item waits until
+its batch is full or ``NIANBAO_STORE_BATCH_SECONDS`` have passed, and the batch left when the
+spider closes is written before the database is let go. Each report stays atomic: one that
+fails fails its own item only.
 """
 
 from __future__ import annotations
@@ -24,10 +27,12 @@ import logging
 from typing import TYPE_CHECKING, Any, Self
 
 from scrapy.exceptions import DropItem, NotConfigured
+from twisted.internet.defer import Deferred
 
 from nianbao.parsers.model import Report
 
 from .db import UnkeyedReport, analyze, make_engine, save_report, session_factory, upgrade
+from .db.bulk import save_reports
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -90,6 +95,15 @@ class StorePipeline:
         self.crawler = crawler
         self.engine: Engine | None = None
         self.sessions: sessionmaker[Session] | None = None
+        settings = crawler.settings if crawler is not None else None
+        #: Reports written per transaction (1: each alone, as it arrives).
+        self.batch_size = settings.getint("NIANBAO_STORE_BATCH", 1) if settings else 1
+        #: The longest a report waits for its batch to fill.
+        self.batch_seconds = (
+            settings.getfloat("NIANBAO_STORE_BATCH_SECONDS", 2.0) if settings else 2.0
+        )
+        self.pending: list[tuple[Any, Deferred[Any]]] = []
+        self.timer: Any = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -106,6 +120,7 @@ class StorePipeline:
         self.sessions = session_factory(self.engine)
 
     def close_spider(self, spider: Spider | None = None) -> None:
+        self.flush()  # whatever is still waiting for its batch is written before closing
         if self.engine is not None:
             try:
                 analyze(self.engine)  # planner statistics for the analysts' joins
@@ -126,6 +141,8 @@ class StorePipeline:
         return name or None
 
     def process_item(self, item: Any, spider: Spider | None = None) -> Any:
+        """Store the item's report: at once (``NIANBAO_STORE_BATCH`` 1), or with the next
+        batch, returning a Deferred that fires when the batch is written."""
         report = item.get("report")
         if not isinstance(report, Report):
             self._inc("no_report")
@@ -133,6 +150,20 @@ class StorePipeline:
         if self.sessions is None:
             raise RuntimeError("StorePipeline.process_item called before open_spider")
         _fill_from_item(report, item)
+        if self.batch_size <= 1:
+            return self._one(item, report)
+        waiting: Deferred[Any] = Deferred()
+        self.pending.append((item, waiting))
+        if len(self.pending) >= self.batch_size:
+            self.flush()
+        elif self.timer is None:
+            from twisted.internet import reactor
+
+            self.timer = reactor.callLater(self.batch_seconds, self.flush)
+        return waiting
+
+    def _one(self, item: Any, report: Report) -> Any:
+        assert self.sessions is not None
         try:
             with self.sessions() as session:
                 outcome = save_report(
@@ -143,18 +174,59 @@ class StorePipeline:
                     parsed_from=parsed_from(report, item),
                 )
         except UnkeyedReport as exc:
-            self._inc("unkeyed")
-            report.warn("unkeyed", str(exc))
-            raise DropItem(f"not stored: {exc}") from exc
+            raise self._unkeyed(report, exc) from exc
         except Exception:
             # Scrapy logs the traceback ("Error processing ..."); the transaction is rolled back.
             self._inc("error")
             raise
+        return self._stored(item, report, outcome)
+
+    def flush(self) -> None:
+        """Write the pending items' reports as one batch (:func:`~.db.bulk.save_reports`) and
+        fire each item's Deferred with its own outcome: a report that failed fails its item
+        only."""
+        if self.timer is not None:
+            if self.timer.active():
+                self.timer.cancel()
+            self.timer = None
+        pending, self.pending = self.pending, []
+        if not pending or self.sessions is None:
+            return
+        reports = [item["report"] for item, _ in pending]
+        try:
+            with self.sessions() as session:
+                outcomes = save_reports(
+                    session,
+                    reports,
+                    spider=[self._spider_name(item) for item, _ in pending],
+                    portal=[item.get("portal") for item, _ in pending],
+                    parsed_from=[
+                        parsed_from(r, i) for r, (i, _) in zip(reports, pending, strict=True)
+                    ],
+                )
+        except Exception as exc:  # the batch as a whole (the database went away)
+            logger.error("a batch of %d reports could not be stored: %s", len(pending), exc)
+            outcomes = [exc] * len(pending)
+        for (item, waiting), report, outcome in zip(pending, reports, outcomes, strict=True):
+            if isinstance(outcome, UnkeyedReport):
+                waiting.errback(self._unkeyed(report, outcome))
+            elif isinstance(outcome, Exception):
+                self._inc("error")
+                waiting.errback(outcome)
+            else:
+                waiting.callback(self._stored(item, report, outcome))
+
+    def _unkeyed(self, report: Report, exc: UnkeyedReport) -> DropItem:
+        self._inc("unkeyed")
+        report.warn("unkeyed", str(exc))
+        return DropItem(f"not stored: {exc}")
+
+    def _stored(self, item: Any, report: Report, outcome: str) -> Any:
         item["stored"] = outcome
         self._inc(outcome)
         if outcome == "kept_stored":
             logger.warning(
-                "%s %s: %s reads fewer table cells than the stored report; stored one kept",
+                "%s %s: %s reads worse than the stored report; stored one kept",
                 report.authority,
                 report.report_year,
                 item.get("source_url"),

@@ -7,7 +7,7 @@ import sys
 
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
-from scrapy.spiderloader import SpiderLoader
+from scrapy.spiderloader import SpiderLoaderProtocol, get_spider_loader
 
 from nianbao.crawler.extensions.progress import MODES as PROGRESS_MODES
 from nianbao.crawler.lock import EXIT_LOCKED, AlreadyRunning, run_lock
@@ -96,7 +96,7 @@ def _pairs(values: list[str], what: str) -> dict[str, str]:
     return out
 
 
-def select_spiders(loader: SpiderLoader, names: list[str], everything: bool) -> list[str]:
+def select_spiders(loader: SpiderLoaderProtocol, names: list[str], everything: bool) -> list[str]:
     """The spiders to run; ``--all`` leaves out those that need arguments (generic)."""
     known = set(loader.list())
     unknown = [name for name in names if name not in known]
@@ -114,7 +114,10 @@ def select_spiders(loader: SpiderLoader, names: list[str], everything: bool) -> 
 
 
 def broad_split(
-    loader: SpiderLoader, names: list[str], settings: Settings, spider_args: dict[str, str]
+    loader: SpiderLoaderProtocol,
+    names: list[str],
+    settings: Settings,
+    spider_args: dict[str, str],
 ) -> tuple[list[str], list[str]]:
     """(spiders run together through one broad crawler, spiders run in crawlers of their own).
 
@@ -163,7 +166,7 @@ def crawl(args: argparse.Namespace) -> int:
         progress=args.progress,
         extra=_pairs(args.set, "-s"),
     )
-    loader = SpiderLoader.from_settings(settings)
+    loader = get_spider_loader(settings)
     names = select_spiders(loader, args.spiders, args.all)
     spider_args = _pairs(args.spider_args, "-a")
     database_url = settings.get("NIANBAO_DATABASE_URL")

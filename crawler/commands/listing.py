@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from scrapy.spiderloader import SpiderLoader
+from scrapy.spiderloader import get_spider_loader
 
 from .database import add_db_argument
 from .output import print_table, to_json
@@ -22,7 +22,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def spider_rows() -> list[dict[str, object]]:
-    loader = SpiderLoader.from_settings(build_settings())
+    loader = get_spider_loader(build_settings())
     rows = []
     for name in sorted(loader.list()):
         spider = loader.load(name)

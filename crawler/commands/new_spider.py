@@ -20,13 +20,18 @@ import sys
 import urllib.error
 import urllib.request
 import urllib.robotparser
+from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import urldefrag, urlsplit
 
 from scrapy.http import HtmlResponse
 
 from nianbao.crawler.middlewares.encoding import declared_encoding, guess_chinese_encoding
-from nianbao.crawler.spiders.base.columns import names_nianbao_column, registered_domain
+from nianbao.crawler.spiders.base.columns import (
+    names_nianbao_column,
+    registered_domain,
+    site_name,
+)
 from nianbao.crawler.spiders.base.families import FAMILY_BASES, detect_family
 from nianbao.crawler.spiders.base.gkmlpt import GkmlptSpider, tree_categories
 
@@ -56,6 +61,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--authority", help="for reports whose titles name no authority")
     parser.add_argument("--root", type=Path, default=REPO, help="repository to write into")
     parser.add_argument("--force", action="store_true", help="overwrite existing files")
+    parser.add_argument(
+        "--registry",
+        action="store_true",
+        help="a pure-facts portal: append a row to ROOT/crawler/portals.csv, no module",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -69,13 +79,14 @@ def run(args: argparse.Namespace) -> int:
             authority=args.authority,
             root=args.root,
             force=args.force,
+            registry=args.registry,
         )
     except NewSpiderError as error:
         print(f"nianbao new-spider: {error}", file=sys.stderr)
         return 1
     for path in written:
         print(f"wrote {path}")
-    print(next_steps(args.name))
+    print(next_steps(args.name, registry=args.registry))
     return 0
 
 
@@ -89,8 +100,10 @@ def new_spider(
     authority: str | None = None,
     root: Path = REPO,
     force: bool = False,
+    registry: bool = False,
 ) -> list[Path]:
-    """Write the spider and its test; return their paths."""
+    """Write the spider (a module, or with ``registry`` a row of crawler/portals.csv) and its
+    test; return their paths."""
     if not NAME.match(name):
         raise NewSpiderError(f"{name!r} is not <province>_<place> in lower-case pinyin")
     if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
@@ -112,6 +125,23 @@ def new_spider(
         column_url, sid = gkmlpt_column(url, html)
     elif html:
         warn_if_not_a_column(url, html)
+    if registry:
+        registry_path = root / "crawler" / "portals.csv"
+        knobs = {"authority": authority, "sid": sid if family == "gkmlpt" else None}
+        row = {
+            "name": name,
+            "portal": portal,
+            "family": family,
+            "allowed_domains": registered_domain(url),
+            "column_urls": column_url,
+            "knobs": ";".join(f"{key}={value}" for key, value in knobs.items() if value),
+            "description": f"{portal} ({family}): the 政府信息公开年报 column at {column_url}.",
+        }
+        modules = {path.stem for path in spider_path.parent.glob("*_*.py")}
+        append_row(registry_path, row, taken=modules)
+        test_path.parent.mkdir(parents=True, exist_ok=True)
+        test_path.write_text(test_source(name=name, portal=portal), encoding="utf-8")
+        return [registry_path, test_path]
     source = spider_source(
         name=name,
         family=family,
@@ -126,6 +156,17 @@ def new_spider(
     spider_path.write_text(source, encoding="utf-8")
     test_path.write_text(test_source(name=name, portal=portal), encoding="utf-8")
     return [spider_path, test_path]
+
+
+def append_row(path: Path, row: dict[str, str], taken: Iterable[str] = ()) -> None:
+    """Append ``row`` to the registry at ``path`` if the whole file still loads (a bad or
+    duplicate row is refused, the file untouched)."""
+    from nianbao.crawler.spiders.registry import RegistryError, append_rows
+
+    try:
+        append_rows(path, [row], taken=taken)
+    except RegistryError as error:
+        raise NewSpiderError(str(error)) from error
 
 
 # --- The page ----------------------------------------------------------------------------------
@@ -175,15 +216,7 @@ def decode_page(url: str, body: bytes, content_type: str) -> str:
 
 def portal_name(html: str) -> str | None:
     """Meta ``SiteName``, else the last part of the ``<title>`` (…_泸定县人民政府)."""
-    if not html:
-        return None
-    response = HtmlResponse(url="http://page.invalid/", body=html.encode("utf-8"), encoding="utf-8")
-    site = (response.css('meta[name="SiteName"]::attr(content)').get() or "").strip()
-    if site:
-        return site
-    title = re.sub(r"\s+", " ", response.css("title::text").get() or "").strip()
-    parts = [part for part in re.split(r"\s*[-_|｜—–－]\s*", title) if part]
-    return parts[-1] if parts else None
+    return site_name(html)
 
 
 def gkmlpt_column(url: str, html: str) -> tuple[str, str | None]:
@@ -223,13 +256,14 @@ def warn_if_not_a_column(url: str, html: str) -> None:
         )
 
 
-def next_steps(name: str) -> str:
+def next_steps(name: str, registry: bool = False) -> str:
+    spider = "crawler/portals.csv" if registry else f"crawler/spiders/{name}.py"
     return f"""
 Next:
   1. nianbao crawl {name} --record once      # record cassettes/{name}/ from the live portal
   2. git diff --stat cassettes/{name}         # check what was recorded
   3. list the column's reports in tests/spiders/test_{name}.py (EXPECTED), then
      pytest tests/spiders/test_{name}.py tests/test_spider_imports.py
-  4. git add -- crawler/spiders/{name}.py tests/spiders/test_{name}.py cassettes/{name}
-     git commit -m "Spider {name}" -- crawler/spiders/{name}.py tests/spiders/test_{name}.py \\
+  4. git add -- {spider} tests/spiders/test_{name}.py cassettes/{name}
+     git commit -m "Spider {name}" -- {spider} tests/spiders/test_{name}.py \\
          cassettes/{name}"""

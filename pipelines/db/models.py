@@ -34,6 +34,7 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
     func,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -162,6 +163,13 @@ class CellRow(Base):
         Index(None, "family", "row_key", "col_key"),
         # The township query: one column of one table over many reports (migration 0005).
         Index("ix_cell_family_col_key_report_id", "family", "col_key", "report_id"),
+        # report_wide.uncertain_cells counts only these (migration 0007).
+        Index(
+            "ix_cell_uncertain_report_id",
+            "report_id",
+            sqlite_where=text("uncertain IS NOT NULL"),
+            postgresql_where=text("uncertain IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

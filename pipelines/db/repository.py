@@ -16,6 +16,7 @@ storing the same new report or authority at once) is retried, so it neither dupl
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import time
 from collections.abc import Iterable
@@ -79,6 +80,13 @@ def _decimal(value: Number | None) -> Decimal | None:
     """Numbers at the scale the database stores, so stored and new values compare equal."""
     if value is None:
         return None
+    if type(value) is int:  # nearly every cell: a count, most of them small and repeated
+        return _int_decimal(value)
+    return Decimal(value).quantize(_SCALE)
+
+
+@functools.lru_cache(maxsize=8192)
+def _int_decimal(value: int) -> Decimal:
     return Decimal(value).quantize(_SCALE)
 
 

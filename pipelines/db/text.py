@@ -18,10 +18,9 @@ same way for both engines:
 
 from __future__ import annotations
 
-import dataclasses
 import re
 import unicodedata
-from typing import Any, Final
+from typing import Final
 
 from nianbao.parsers.model import Report
 
@@ -37,6 +36,8 @@ def storable(text: str) -> str:
     """``text`` as both engines store it (see the module docstring)."""
     if _UNSTORABLE.search(text):
         text = _UNSTORABLE.sub("", text)
+    if text.isascii():
+        return text
     if _SURROGATE.search(text):
         text = _SURROGATE.sub("\ufffd", text)
     if not unicodedata.is_normalized("NFC", text):
@@ -49,24 +50,39 @@ def bounded(text: str | None, limit: int) -> str | None:
     return None if text is None else storable(text)[:limit]
 
 
-def _clean(value: Any) -> Any:
-    if isinstance(value, str):
-        return storable(value)
-    if isinstance(value, list):
-        return [_clean(item) for item in value]
-    if isinstance(value, dict):
-        return {_clean(key): _clean(item) for key, item in value.items()}
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        for spec in dataclasses.fields(value):
-            setattr(value, spec.name, _clean(getattr(value, spec.name)))
-    return value
+#: The Report fields that hold text from the page (the rest are keys and codes of our own).
+_REPORT_TEXT = (
+    "source_url", "title", "authority", "publisher", "index_no", "authority_evidence",
+    "year_evidence", "text",
+)  # fmt: skip
+
+
+def _clean_fields(report: Report) -> None:
+    """Every string that can come from the page, field by field: a generic walk over the
+    dataclasses made 1,500 calls per report and was a third of a batch store's time."""
+    for name in _REPORT_TEXT:
+        value = getattr(report, name)
+        if value is not None:
+            setattr(report, name, storable(value))
+    for table in report.tables.values():
+        table.detection = storable(table.detection)
+        for cell in table.cells.values():
+            if cell.raw is not None:
+                cell.raw = storable(cell.raw)
+    for check in report.checks:
+        check.detail = storable(check.detail)
+    for metric in report.prose:
+        metric.span = storable(metric.span)
+    report.sections = {key: storable(value) for key, value in report.sections.items()}
+    for warning in report.warnings:
+        warning.detail = storable(warning.detail)
 
 
 def clean_report(report: Report) -> Report:
-    """Clean every string of ``report`` in place (tables, checks, prose, sections, warnings,
-    text); an authority name past its column is cut and warned about as
-    ``authority_truncated``. Returns the report."""
-    _clean(report)
+    """Clean in place every string of ``report`` that came from the page (metadata, cells as
+    printed, check details, prose, sections, warnings, text); an authority name past its
+    column is cut and warned about as ``authority_truncated``. Returns the report."""
+    _clean_fields(report)
     if report.authority and len(report.authority) > AUTHORITY_CHARS:
         report.warn(
             "authority_truncated",

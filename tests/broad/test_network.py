@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from broadcrawl import ROOT, command, crawl, query, stored
-from scrapy.spiderloader import SpiderLoader
+from scrapy.spiderloader import get_spider_loader
 
 from nianbao.crawler.commands.crawl import broad_split
 from nianbao.crawler.commands.settings import build_settings
@@ -70,7 +70,8 @@ def test_fifty_portals_in_one_crawler(network: Network, tmp_path: Path) -> None:
         # delay); and none was asked two things at once.
         assert set(server.first_seen) == {p.host for p in network.portals}
         assert max(server.first_seen.values()) < 2 * len(network.portals)
-        assert set(server.most_in_flight.values()) == {1}
+        twice = {host: n for host, n in server.most_in_flight.items() if n > 1}
+        assert not twice, [hit for hit in server.hits if hit[0] in twice]
 
         # One row per portal in the run record (and the broad crawl's own), broken ones flagged.
         rows = _run_rows(db_url, 1)
@@ -107,7 +108,7 @@ def test_fifty_portals_in_one_crawler(network: Network, tmp_path: Path) -> None:
 def test_all_runs_many_portals_through_one_crawler() -> None:
     """From NIANBAO_BROAD_THRESHOLD spiders on, `nianbao crawl` merges the portal spiders."""
     settings = build_settings(extra={"NIANBAO_BROAD_THRESHOLD": 1})
-    loader = SpiderLoader.from_settings(settings)
+    loader = get_spider_loader(settings)  # the registry's rows are the portals
     names = [n for n in loader.list() if getattr(loader.load(n), "include_in_all", True)]
     merged, alone = broad_split(loader, names, settings, {})
     assert merged and set(merged) | set(alone) == set(names)

@@ -171,7 +171,7 @@ def test_capture_skips_replays_and_survives_a_failing_disk(tmp_path: Path) -> No
     from scrapy.utils.test import get_crawler
 
     from nianbao.crawler.middlewares.warc import WarcMiddleware
-    from nianbao.crawler.spiders.sichuan_luding import SichuanLudingSpider
+    from nianbao.crawler.spiders.registry import SichuanLudingSpider
 
     crawler = get_crawler(SichuanLudingSpider, {"NIANBAO_WARC_DIR": str(tmp_path / "warc")})
     crawler.spider = crawler._create_spider()

@@ -103,7 +103,8 @@ def test_scrapyd_deploy_builds_an_egg_with_the_settings_entry_point(tmp_path: Pa
         names = set(archive.namelist())
         entry_points = archive.read("EGG-INFO/entry_points.txt").decode()
     assert "settings = nianbao.crawler.settings" in entry_points
-    assert "nianbao/crawler/spiders/sichuan_luding.py" in names
+    assert "nianbao/crawler/portals.csv" in names  # the registry's spiders (sichuan_luding …)
+    assert "nianbao/crawler/spiders/registry.py" in names
     assert "nianbao/crawler/settings.py" in names
     config = configparser.ConfigParser()
     config.read(ROOT / "scrapy.cfg")

@@ -23,7 +23,7 @@ from nianbao.crawler.middlewares.faults import response_kind
 from nianbao.crawler.middlewares.kinds import request_kind
 from nianbao.crawler.monitor import flags, spider_figures
 from nianbao.crawler.notify import notify
-from nianbao.crawler.spiders.sichuan_luding import SichuanLudingSpider
+from nianbao.crawler.spiders.registry import SichuanLudingSpider
 
 LUDING_PAGE = "http://www.luding.gov.cn/ldxrmzf2024zfnbzf/article/633321"
 

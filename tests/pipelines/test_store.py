@@ -208,3 +208,40 @@ def test_a_page_that_now_names_another_year_is_a_counted_conflict(
         ("current",),
         ("conflict",),
     ]
+
+
+def test_batched_items_are_stored_with_their_own_outcomes(
+    db_url: str,
+    luding_report: Callable[..., Report],
+    zero_t3_report: Callable[[str, int, str], Report],
+) -> None:
+    """NIANBAO_STORE_BATCH 3: the third item writes the batch; an unkeyed and a broken report
+    fail their own items only; what waits for a batch is written when the spider closes."""
+    crawler = get_crawler(settings_dict={"NIANBAO_DATABASE_URL": db_url, "NIANBAO_STORE_BATCH": 3})
+    pipeline = StorePipeline.from_crawler(crawler)
+    pipeline.open_spider()
+    unkeyed = luding_report()
+    unkeyed.authority = None
+    broken = zero_t3_report("渔洋镇人民政府", 2024, "t3_2021")
+    broken.checks.append(Check("T3_BALANCE", "maybe", "total"))  # type: ignore[arg-type]
+    items = [
+        page(luding_report()),
+        page(unkeyed, authority=None),
+        page(broken, source_url="http://www.yuyang.gov.cn/a", authority="渔洋镇人民政府"),
+        page(zero_t3_report("邙岭镇人民政府", 2020, "t3_2019"), source_url="http://x.gov.cn/b"),
+    ]
+    results: list[object] = []
+    for item in items:
+        waiting = pipeline.process_item(item)
+        waiting.addBoth(results.append)
+    assert len(results) == 3  # the first batch is written; the fourth item waits
+    assert results[0] is items[0] and items[0]["stored"] == "new"
+    assert results[1].check(DropItem)  # type: ignore[attr-defined]
+    assert results[2].check(IntegrityError, Exception)  # type: ignore[attr-defined]
+    pipeline.close_spider()
+    assert results[3] is items[3] and items[3]["stored"] == "new"
+    assert stats(crawler) == {"new": 2, "unkeyed": 1, "error": 1}
+    names = stored_rows(
+        db_url, "SELECT a.name FROM report r JOIN authority a ON a.id = r.authority_id"
+    )
+    assert sorted(names) == [("泸定县人民政府",), ("邙岭镇人民政府",)]

@@ -18,14 +18,25 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from scrapy.spiderloader import get_spider_loader
+
 import nianbao.crawler.spiders as spiders_package
+from nianbao.crawler.commands.settings import build_settings
 
 REPO = Path(__file__).resolve().parents[2]
 RUNNER = Path(__file__).with_name("crawl_runner.py")
 
 
 def portal_spiders() -> list[str]:
-    """Every spider that ``nianbao crawl --all`` runs (the generic spider is left out)."""
+    """Every spider that ``nianbao crawl --all`` runs (the generic spider is left out): the
+    registry's rows and the portal modules, as the project's spider loader lists them."""
+    from nianbao.crawler.commands.crawl import select_spiders
+
+    return sorted(select_spiders(get_spider_loader(build_settings()), [], everything=True))
+
+
+def module_portal_spiders() -> list[str]:
+    """The portal spiders that keep a module of their own (they need hooks)."""
     names = []
     for info in pkgutil.iter_modules(spiders_package.__path__):
         if info.ispkg:

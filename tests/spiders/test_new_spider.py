@@ -306,3 +306,30 @@ def test_add_a_portal_record_and_replay(tmp_path: Path) -> None:
 
     expected = [(column + "202301/t20230130_11545442.html", "重庆市九龙坡区二郎街道办事处", 2022)]
     assert items("recorded.jsonl") == items("replayed.jsonl") == expected
+
+
+def test_a_pure_facts_portal_becomes_a_registry_row(tmp_path: Path) -> None:
+    """``--registry``: no module, one checked row in ROOT/crawler/portals.csv (its spider has the
+    facts the module would have had); the same name again is refused, the file untouched."""
+    from nianbao.crawler.spiders.registry import read_rows, spider_class
+
+    url = "http://www.shuyang.gov.cn/sygfj/gknb/gknb.shtml"
+    page = HTML / "ucap_shuyang_fgj_2023.html"
+    written = new_spider("jiangsu_sygfj", url, page=page, root=tmp_path, registry=True)
+    assert written == [
+        tmp_path / "crawler/portals.csv",
+        tmp_path / "tests/spiders/test_jiangsu_sygfj.py",
+    ]
+    assert not (tmp_path / "crawler/spiders/jiangsu_sygfj.py").exists()
+    (row,) = read_rows(written[0])
+    spider = spider_class(row)
+    assert (spider.name, spider.family, spider.portal) == (
+        "jiangsu_sygfj",
+        "ucap",
+        "沭阳县人民政府",
+    )
+    assert spider.allowed_domains == ("shuyang.gov.cn",) and spider.column_urls == (url,)
+    before = written[0].read_text(encoding="utf-8")
+    with pytest.raises(NewSpiderError, match=r"line 3 .*duplicate name 'jiangsu_sygfj'"):
+        new_spider("jiangsu_sygfj", url, page=page, root=tmp_path, registry=True, force=True)
+    assert written[0].read_text(encoding="utf-8") == before

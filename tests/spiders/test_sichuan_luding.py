@@ -27,7 +27,7 @@ from scrapy.utils.test import get_crawler
 
 from nianbao.crawler.items import ReportPage
 from nianbao.crawler.middlewares.cassette import load_interactions
-from nianbao.crawler.spiders.sichuan_luding import SichuanLudingSpider
+from nianbao.crawler.spiders.registry import SichuanLudingSpider
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED = Path(os.environ.get("NIANBAO_SHARED") or REPO.parent / "shared")

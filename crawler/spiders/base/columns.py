@@ -15,6 +15,7 @@ import re
 from urllib.parse import urlsplit
 
 import tldextract
+from parsel import Selector
 
 #: Link texts naming the 年报 column itself (PORTALS.md §5: 政府信息公开年报, 信息公开年报,
 #: 政府信息公开工作年度报告, 年度报告; 信息公开年度报告 on 耒阳's township trees).
@@ -116,3 +117,17 @@ def registered_domain(url_or_host: str) -> str:
     if extracted.suffix and extracted.domain:
         return f"{extracted.domain}.{extracted.suffix}"
     return host
+
+
+def site_name(html: str) -> str | None:
+    """The portal's name a page states: meta ``SiteName``, else the last part of the
+    ``<title>`` (``…_泸定县人民政府``)."""
+    if not html:
+        return None
+    page = Selector(text=html)
+    site = (page.css('meta[name="SiteName"]::attr(content)').get() or "").strip()
+    if site:
+        return site
+    title = re.sub(r"\s+", " ", page.css("title::text").get() or "").strip()
+    parts = [part for part in re.split(r"\s*[-_|｜—–－]\s*", title) if part]
+    return parts[-1] if parts else None
