@@ -146,14 +146,19 @@ QUERIES: dict[str, dict[str, Any]] = {
     },
     "prose_disagrees_with_table": {
         "title": _both("正文所述申请数与表三不符", "Prose request count differs from table 3"),
+        "description": _both(
+            "读取已存储的 X_PROSE_NEW 检查结果（正文受理数含上年结转时亦算相符），不重新计算",
+            "the stored X_PROSE_NEW check, not a recomputation: a prose count that includes "
+            "carried-over requests agrees with new + carried over",
+        ),
         "sql": (
-            "SELECT w.authority, w.report_year, p.value AS prose_requests,\n"
-            "       w.t3_new_requests AS table_requests, p.value_raw AS sentence\n"
-            "FROM report_wide w\n"
-            "JOIN report_value p ON p.report_id = w.report_id AND p.family = 'prose'\n"
-            "     AND p.row_key = 'requests_received'\n"
-            "WHERE p.value <> w.t3_new_requests\n"
-            "ORDER BY w.authority, w.report_year"
+            "SELECT c.authority, c.report_year, c.scope, c.lhs AS prose_requests,\n"
+            "       c.rhs AS table_requests, c.diff, c.detail, p.span AS sentence\n"
+            "FROM report_check c\n"
+            "LEFT JOIN prose_metric p\n"
+            "     ON p.report_id = c.report_id AND p.key = 'requests_received'\n"
+            "WHERE c.rule_id = 'X_PROSE_NEW' AND c.status = 'fail'\n"
+            "ORDER BY c.authority, c.report_year"
         ),
     },
     "readings_kept_aside": {
