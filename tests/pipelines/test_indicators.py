@@ -218,3 +218,11 @@ def test_prose_query_reads_the_stored_check(replayed: str) -> None:
     engine.dispose()
     assert (check.status, _number(check.lhs), _number(check.rhs)) == ("pass", 749, 749)
     assert listed == []
+
+
+def test_the_readme_table_is_the_definitions() -> None:
+    """The README's indicator table is markdown_table() of the definitions, word for word."""
+    from nianbao.pipelines.db.indicators import markdown_table
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert markdown_table().strip() in readme
