@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from . import commands
+from .errors import Failure, UsageError, translate
 
 
 def command_modules() -> list[ModuleType]:
@@ -57,7 +58,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     named = _named_module(argv)
     args = build_parser([named] if named is not None else None).parse_args(argv)
-    return args.run(args)
+    try:
+        status: int = args.run(args)
+        sys.stdout.flush()  # a closed pipe shows here, inside the try, not at interpreter exit
+        return status
+    except (UsageError, Failure) as error:
+        return _say(args.command, error)
+    except BrokenPipeError:  # `nianbao list | head`: the reader has all it wanted
+        _silence_stdout()
+        return 0
+    except Exception as error:
+        translated = translate(error)
+        if translated is None:
+            raise
+        return _say(args.command, translated)
+
+
+def _say(command: str, error: UsageError | Failure) -> int:
+    print(f"nianbao {command}: {error}", file=sys.stderr)
+    return error.exit_status
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that flushing it at exit raises no second BrokenPipeError."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from nianbao.crawler.cli import build_parser, main
+from nianbao.crawler.cli import main
 from nianbao.crawler.commands.settings import build_settings
 
 
@@ -89,13 +89,15 @@ def test_parse_reports_an_unreadable_file(tmp_path: Path, capsys: pytest.Capture
 
 def test_list_names_every_spider(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["list", "--json"]) == 0
-    spiders = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    spiders = json.loads(capsys.readouterr().out)  # one JSON document, not JSON lines
+    assert isinstance(spiders, list)
     luding = next(s for s in spiders if s["name"] == "sichuan_luding")
     assert luding["family"] == "link_list"
     assert luding["start_urls"] == ["http://www.luding.gov.cn/ldxrmzf2024zfnbzf/"]
 
 
-def test_crawl_needs_a_spider() -> None:
-    args = build_parser().parse_args(["crawl"])
-    with pytest.raises(SystemExit, match="name at least one spider"):
-        args.run(args)
+def test_crawl_needs_a_spider(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["crawl"]) == 2
+    assert capsys.readouterr().err.strip() == (
+        "nianbao crawl: name at least one spider, or use --all"
+    )

@@ -9,6 +9,7 @@ from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 from scrapy.spiderloader import SpiderLoaderProtocol, get_spider_loader
 
+from nianbao.crawler.errors import UsageError, unknown_names
 from nianbao.crawler.extensions.progress import MODES as PROGRESS_MODES
 from nianbao.crawler.lock import EXIT_LOCKED, AlreadyRunning, run_lock
 from nianbao.crawler.middlewares.cassette import RECORD_MODES, STAT_MISS
@@ -101,7 +102,7 @@ def select_spiders(loader: SpiderLoaderProtocol, names: list[str], everything: b
     known = set(loader.list())
     unknown = [name for name in names if name not in known]
     if unknown:
-        raise SystemExit(f"nianbao crawl: unknown spider(s): {', '.join(unknown)}")
+        raise unknown_names("spider", unknown, sorted(known))
     if everything:
         names = names + [
             name
@@ -109,7 +110,7 @@ def select_spiders(loader: SpiderLoaderProtocol, names: list[str], everything: b
             if getattr(loader.load(name), "include_in_all", True) and name not in names
         ]
     if not names:
-        raise SystemExit("nianbao crawl: name at least one spider, or use --all")
+        raise UsageError("name at least one spider, or use --all")
     return names
 
 
@@ -169,6 +170,17 @@ def crawl(args: argparse.Namespace) -> int:
     loader = get_spider_loader(settings)
     names = select_spiders(loader, args.spiders, args.all)
     spider_args = _pairs(args.spider_args, "-a")
+    for name in names:
+        missing = [
+            argument
+            for argument in getattr(loader.load(name), "required_arguments", ())
+            if argument not in spider_args
+        ]
+        if missing:
+            example = " ".join(f"-a {argument}=..." for argument in missing)
+            raise UsageError(
+                f"the {name} spider needs {example} (e.g. -a start_url=http://www.example.gov.cn/)"
+            )
     database_url = settings.get("NIANBAO_DATABASE_URL")
     run_id = open_run(database_url, " ".join(sys.argv)) if database_url else None
     if run_id is not None:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
+
+from nianbao.crawler.errors import Failure
 
 from .database import add_db_argument, database_url
 
@@ -23,6 +26,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_db_argument(down)
 
 
+def _missing_sqlite_file(url: str) -> bool:
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    database = parsed.database or ""
+    in_memory = database in ("", ":memory:") or database.startswith("file:")
+    return parsed.get_backend_name() == "sqlite" and not in_memory and not Path(database).exists()
+
+
 def run(args: argparse.Namespace) -> int:
     from nianbao.pipelines.db import (
         current_revision,
@@ -33,6 +45,9 @@ def run(args: argparse.Namespace) -> int:
     )
 
     url = database_url(args)
+    if args.action == "current" and _missing_sqlite_file(url):
+        # Opening the file would create it (and its folder): `current` only looks.
+        raise Failure(f"no database at {url} (nianbao db upgrade creates it)")
     engine = make_engine(url)
     try:
         if args.action == "upgrade":

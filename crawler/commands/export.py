@@ -36,4 +36,15 @@ def run(args: argparse.Namespace) -> int:
         return 2
     for name, (path, count) in written.items():
         print(f"{count:>9} {name:<8} {path}")
+    if written["reports"][1] == 0 and (args.year or args.authority or args.scope):
+        # An empty file is a valid export, but after a filter it is usually a misspelt name.
+        print(f"nianbao export: no stored report matches {_described(args)}", file=sys.stderr)
+        return 1
     return 0
+
+
+def _described(args: argparse.Namespace) -> str:
+    parts = [f"--year {year}" for year in args.year]
+    parts += [f"--authority {name}" for name in args.authority]
+    parts += [f"--scope {args.scope}"] if args.scope else []
+    return " ".join(parts) + " (`nianbao indicators` lists the authorities and years stored)"

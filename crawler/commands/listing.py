@@ -17,7 +17,7 @@ HELP = "list the spiders with their portal, CMS family and start URLs"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--json", action="store_true", help="JSON lines instead of a table")
+    parser.add_argument("--json", action="store_true", help="one JSON array instead of a table")
     add_db_argument(parser, help="also count each spider's reports stored in this database")
 
 
@@ -62,9 +62,8 @@ def run(args: argparse.Namespace) -> int:
         counts = stored_counts(args.db)
         for row in rows:
             row["stored"] = counts.get(str(row["name"]), 0)
-    if args.json:
-        for row in rows:
-            print(to_json(row))
+    if args.json:  # one JSON array, so that `nianbao list --json | jq` reads one document
+        print("[" + ",\n".join(to_json(row) for row in rows) + "]")
         return 0
     headers: tuple[str, ...] = ("spider", "portal", "family", "start URLs")
     table = [[r["name"], r["portal"], r["family"], " ".join(r["start_urls"])] for r in rows]

@@ -75,6 +75,9 @@ class GenericSpider(TrsSpider, HanwebSpider, GkmlptSpider):
     #: different portals must not resume each other's queue.
     custom_settings: ClassVar[dict[str, Any]] = {"NIANBAO_JOBS_DIR": ""}
 
+    #: What `nianbao crawl` must be given with -a before it starts this spider.
+    required_arguments: ClassVar[tuple[str, ...]] = ("start_url",)
+
     def __init__(
         self,
         start_url: str | None = None,

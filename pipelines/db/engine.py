@@ -74,6 +74,10 @@ def _configure_sqlite(engine: Engine, *, wal: bool) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+class DatabaseUnavailable(RuntimeError):
+    """The database named by a URL cannot be opened or created (a folder in the way)."""
+
+
 def make_engine(url: str | URL, **kwargs: Any) -> Engine:
     """Create an engine for ``url`` (``sqlite:///path.db`` or ``postgresql+psycopg://...``).
 
@@ -85,7 +89,11 @@ def make_engine(url: str | URL, **kwargs: Any) -> Engine:
     if backend == "sqlite":
         is_file = _sqlite_is_file(parsed)
         if is_file:
-            Path(parsed.database or "").expanduser().parent.mkdir(parents=True, exist_ok=True)
+            folder = Path(parsed.database or "").expanduser().parent
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise DatabaseUnavailable(f"cannot create {folder} for {url}: {error}") from error
         engine = create_engine(parsed, **kwargs)
         _configure_sqlite(engine, wal=is_file)
         return engine
