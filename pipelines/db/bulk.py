@@ -25,11 +25,12 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import JSON, Table, func, select, text, tuple_
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from nianbao.parsers.model import Report
@@ -38,10 +39,12 @@ from .divisions import prefetch
 from .models import AuthorityRow, ReportRevisionRow, ReportRow
 from .repository import (
     _CHILDREN,
+    SAVE_ATTEMPTS,
     SaveOutcome,
     UnkeyedReport,
     _cell_count,
     _find_or_create_authority,
+    _lost_race,
     _now,
     _report_key,
     _report_values,
@@ -106,28 +109,64 @@ def save_reports(
             + [report.publisher for _, report, _ in keyed]
             + list(dict.fromkeys(portals))
         )
+        outcomes = _write_batch_retrying(session, keyed, outcomes, spiders, portals, froms)
+    return [outcome if outcome is not None else RuntimeError("not saved") for outcome in outcomes]
+
+
+def _write_batch_retrying(
+    session: Session,
+    keyed: list[Keyed],
+    outcomes: list[Outcome | None],
+    spiders: list[str | None],
+    portals: list[str | None],
+    froms: list[str | None],
+) -> list[Outcome | None]:
+    """Write the keyed reports in one transaction, starting again when it lost a race with
+    another writer (two workers creating the same authority, a deadlock, a busy SQLite file):
+    the transaction was rolled back whole, so nothing of the first attempt stays."""
+    for attempt in range(1, SAVE_ATTEMPTS + 1):
+        attempt_outcomes = list(outcomes)
         nested = session.in_transaction()
         transaction = session.begin_nested() if nested else session.begin()
         if not nested:  # SQLite: take the write lock up front (see engine._configure_sqlite)
             session.connection(execution_options={"nianbao_write": True})
-        with transaction:
-            fresh, others, authority_ids = _partition(session, keyed, portals)
-            if fresh:
-                try:
-                    with session.begin_nested():
-                        _insert_new(session, fresh, authority_ids, spiders, froms)
-                except _DATABASE_ERRORS as error:
-                    logger.info("batched insert failed (%s); storing one by one", error)
-                    session.expire_all()
-                    others = sorted([*fresh, *others], key=lambda entry: entry[0])
-                else:
-                    for index, _report, _key in fresh:
-                        outcomes[index] = "new"
-            for index, report, _key in others:
-                outcomes[index] = _save_one(
-                    session, report, spiders[index], portals[index], froms[index]
-                )
-    return [outcome if outcome is not None else RuntimeError("not saved") for outcome in outcomes]
+        try:
+            with transaction:
+                _write_batch(session, keyed, attempt_outcomes, spiders, portals, froms)
+        except (IntegrityError, OperationalError) as error:
+            if attempt == SAVE_ATTEMPTS or not _lost_race(error):
+                raise
+            session.expire_all()
+            logger.info("a batch lost a race with another writer (attempt %d): %s", attempt, error)
+            time.sleep(0.01 * attempt)
+        else:
+            return attempt_outcomes
+    raise AssertionError("unreachable")
+
+
+def _write_batch(
+    session: Session,
+    keyed: list[Keyed],
+    outcomes: list[Outcome | None],
+    spiders: list[str | None],
+    portals: list[str | None],
+    froms: list[str | None],
+) -> None:
+    """The batch's writes, inside the caller's transaction; fills ``outcomes`` in place."""
+    fresh, others, authority_ids = _partition(session, keyed, portals)
+    if fresh:
+        try:
+            with session.begin_nested():
+                _insert_new(session, fresh, authority_ids, spiders, froms)
+        except _DATABASE_ERRORS as error:
+            logger.info("batched insert failed (%s); storing one by one", error)
+            session.expire_all()
+            others = sorted([*fresh, *others], key=lambda entry: entry[0])
+        else:
+            for index, _report, _key in fresh:
+                outcomes[index] = "new"
+    for index, report, _key in others:
+        outcomes[index] = _save_one(session, report, spiders[index], portals[index], froms[index])
 
 
 def _save_one(

@@ -294,6 +294,7 @@ def _find_or_create_authority(
     publisher: str | None,
     inferred: bool,
     depth: int = 0,
+    retry: bool = True,
 ) -> AuthorityRow:
     """The authority row for ``name``; a new one gets its tier, region and parent chain.
 
@@ -319,9 +320,26 @@ def _find_or_create_authority(
         if portal and not same_unit.portal:
             same_unit.portal = portal
         return same_unit
-    authority = AuthorityRow(name=name, portal=portal, inferred=inferred)
-    session.add(authority)
-    _place(session, authority, facts, depth)
+    try:
+        with session.begin_nested():
+            authority = AuthorityRow(name=name, portal=portal, inferred=inferred)
+            session.add(authority)
+            _place(session, authority, facts, depth)
+    except IntegrityError:
+        # Another process (a second worker on the same database) created this authority, or
+        # its parent, between the look-up above and this insert: it is that row. Only the
+        # SAVEPOINT is rolled back; the reports of this transaction are not lost.
+        if not retry:
+            raise
+        return _find_or_create_authority(
+            session,
+            name,
+            portal=portal,
+            publisher=publisher,
+            inferred=inferred,
+            depth=depth,
+            retry=False,
+        )
     return authority
 
 

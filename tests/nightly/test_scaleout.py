@@ -54,7 +54,7 @@ def test_two_workers_one_queue_every_report_stored_once(
     )
     assert len(report_fetches) == 19
     assert set(report_fetches.values()) == {1}  # one queue, one seen-set: each page once
-    assert len(nights.reports()) == 19
+    assert len(nights.reports()) == 19, [err[-4000:] for _, err in outputs]  # stderr tails
     # Each worker recorded its own run; together they stored every report exactly once.
     rows = nights.query(
         "SELECT run_id, report_pages, reports_new FROM crawl_run_spider ORDER BY run_id"
