@@ -8,11 +8,16 @@ fetch them again. A file larger than ``NIANBAO_ATTACHMENT_MAX_BYTES`` is cancell
 downloader (``download_maxsize``) and recorded as refused, never read.
 
 ``item["attachment_files"]`` gets one entry per linked URL: ``{"url", "path", "checksum",
-"content_type", "filename"}`` when downloaded, ``{"url", "error", "code"}`` when not.
+"content_type", "filename"}`` when downloaded, ``{"url", "error", "code"}`` when not. A file that
+could not be fetched (an HTTP error status, a network failure, a cassette miss) is an outcome
+of the crawl, not an error of it: it becomes a warning on the stored report and the stat
+``nianbao/attachments/refused/<code>`` (read by the run summary), and Scrapy's media pipeline
+does not log it as an ERROR with a traceback (:class:`CountedFailureFilter`).
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -41,6 +46,30 @@ class AttachmentDownloadError(Exception):
     """A linked file could not be fetched; the message says why (status, size, network)."""
 
 
+#: Where Scrapy's MediaPipeline logs every failed media download with its traceback.
+_MEDIA_LOGGER = "scrapy.pipelines.media"
+
+
+class CountedFailureFilter(logging.Filter):
+    """Drop Scrapy's traceback for a download this pipeline records as a warning instead.
+
+    ``MediaPipeline`` calls ``logger.exception`` for every failure other than a filtered
+    request; an attachment that answers 404 would print two tracebacks on a clean crawl,
+    although it is counted and stored (``attachment_unavailable``). Other errors still log.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        return not isinstance(error, AttachmentDownloadError)
+
+
+def quiet_counted_failures() -> None:
+    """Install :class:`CountedFailureFilter` on Scrapy's media logger once per process."""
+    media_logger = logging.getLogger(_MEDIA_LOGGER)
+    if not any(isinstance(f, CountedFailureFilter) for f in media_logger.filters):
+        media_logger.addFilter(CountedFailureFilter())
+
+
 class AttachmentDownloadPipeline(FilesPipeline):
     """FilesPipeline over ``item["attachments"]`` with a size cap and failure reasons kept."""
 
@@ -53,6 +82,7 @@ class AttachmentDownloadPipeline(FilesPipeline):
         if not settings.getbool("NIANBAO_ATTACHMENTS_ENABLED", True):
             raise NotConfigured("NIANBAO_ATTACHMENTS_ENABLED is off")
         pipe = cls(settings.get("NIANBAO_ATTACHMENT_STORE"), crawler=crawler)
+        quiet_counted_failures()
         pipe.max_bytes = settings.getint("NIANBAO_ATTACHMENT_MAX_BYTES", 50 * 1024 * 1024)
         pipe.max_files = settings.getint("NIANBAO_ATTACHMENT_MAX_FILES", 10)
         pipe.file_meta = {}

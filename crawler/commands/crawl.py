@@ -17,9 +17,9 @@ from nianbao.crawler.notify import notify
 from nianbao.crawler.spiders.broad import BroadSpider, is_mergeable
 
 from .database import add_db_argument
-from .output import print_table
 from .runreport import close_run, open_run, print_run_report, run_status
 from .settings import build_settings
+from .summary import print_summary
 
 COMMAND = "crawl"
 ORDER = 10
@@ -270,23 +270,3 @@ def exit_status(crawlers: list[Crawler], *, replay: bool) -> int:
             print(f"nianbao crawl: {name}: errors in the spider, see log", file=sys.stderr)
             status = 1
     return status
-
-
-def print_summary(database_url: str, spiders: list[str]) -> None:
-    """The reports these spiders have in the database: authority, year, format, tables, rules."""
-    from nianbao.pipelines.db.engine import make_engine, session_factory
-    from nianbao.pipelines.db.repository import summary_rows
-
-    engine = make_engine(database_url)
-    try:
-        with session_factory(engine)() as session:
-            rows = summary_rows(session, spiders=spiders)
-    finally:
-        engine.dispose()
-    table = [
-        (r["authority"], r["year"], r["format"], r["tables"], r["violations"], r["warnings"])
-        for r in rows
-    ]
-    headers = ("authority", "year", "format", "tables", "rule violations", "warnings")
-    print(f"\n{len(table)} report(s) in {database_url}")
-    print_table(headers, table, sys.stdout)

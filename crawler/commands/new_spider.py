@@ -26,6 +26,7 @@ from urllib.parse import urldefrag, urlsplit
 
 from scrapy.http import HtmlResponse
 
+from nianbao.crawler.errors import UsageError
 from nianbao.crawler.middlewares.encoding import declared_encoding, guess_chinese_encoding
 from nianbao.crawler.spiders.base.columns import (
     names_nianbao_column,
@@ -35,21 +36,64 @@ from nianbao.crawler.spiders.base.columns import (
 from nianbao.crawler.spiders.base.families import FAMILY_BASES, detect_family
 from nianbao.crawler.spiders.base.gkmlpt import GkmlptSpider, tree_categories
 
+from .output import display_width
 from .settings import build_settings
-from .spider_templates import spider_source, test_source
+from .spider_templates import MAX_TEXT_WIDTH, spider_source, test_source
 
 COMMAND = "new-spider"
 ORDER = 40
 HELP = "write a portal spider and its test from its 年报 column page"
 
 #: ``<province>_<place>`` in pinyin: lower-case letters, digits after the first letter.
-NAME = re.compile(r"^[a-z]+(?:_[a-z][a-z0-9]*)+$")
+NAME = re.compile(r"[a-z]+(?:_[a-z][a-z0-9]*)+")
+#: Longer names would push the written class line and test past the project's line length.
+MAX_NAME = 40
 REPO = Path(__file__).resolve().parents[2]
 FETCH_TIMEOUT = 30.0
 
 
 class NewSpiderError(Exception):
     """Why a spider could not be written (shown to the user, exit status 1)."""
+
+
+class UnwritableInput(NewSpiderError, UsageError):
+    """A name, URL or portal that cannot go into a spider's source as given (exit status 2)."""
+
+
+def check_name(name: str) -> None:
+    """Refuse a name that is not ``<province>_<place>`` in lower-case pinyin, or too long."""
+    if not NAME.fullmatch(name):
+        raise UnwritableInput(
+            f"{name!r} is not <province>_<place> in lower-case pinyin (e.g. sichuan_luding)"
+        )
+    if len(name) > MAX_NAME:
+        raise UnwritableInput(f"{name!r} is longer than {MAX_NAME} characters")
+
+
+def check_url(url: str) -> None:
+    """An http(s) URL with a host, and nothing a Python string or a URL cannot hold as is."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UnwritableInput(f"{url!r} is not an http(s) URL")
+    if not url.isprintable() or any(ch in url for ch in ' "\\'):
+        raise UnwritableInput(f"{url!r} holds spaces, quotes or backslashes: percent-encode them")
+
+
+def writable_text(what: str, text: str, hint: str) -> str:
+    """``text`` (a portal or authority name) with its whitespace collapsed, if it can be
+    written as a plain Python string on one line; else refused, saying what to do."""
+    text = " ".join(text.split())
+    if (
+        not text.isprintable()
+        or '"' in text
+        or "\\" in text
+        or display_width(text) > MAX_TEXT_WIDTH
+    ):
+        raise UnwritableInput(
+            f"{what} {text!r} has quotes, backslashes or control characters, or is wider than "
+            f"{MAX_TEXT_WIDTH} columns; {hint}"
+        )
+    return text
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -81,6 +125,8 @@ def run(args: argparse.Namespace) -> int:
             force=args.force,
             registry=args.registry,
         )
+    except UnwritableInput:
+        raise  # a usage error: one line, exit 2 (crawler/errors.py)
     except NewSpiderError as error:
         print(f"nianbao new-spider: {error}", file=sys.stderr)
         return 1
@@ -104,10 +150,12 @@ def new_spider(
 ) -> list[Path]:
     """Write the spider (a module, or with ``registry`` a row of crawler/portals.csv) and its
     test; return their paths."""
-    if not NAME.match(name):
-        raise NewSpiderError(f"{name!r} is not <province>_<place> in lower-case pinyin")
-    if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
-        raise NewSpiderError(f"{url!r} is not an http(s) URL")
+    check_name(name)
+    check_url(url)
+    if portal is not None:
+        portal = writable_text("--portal", portal, "give a shorter plain name")
+    if authority is not None:
+        authority = writable_text("--authority", authority, "give a shorter plain name")
     spider_path = root / "crawler" / "spiders" / f"{name}.py"
     test_path = root / "tests" / "spiders" / f"test_{name}.py"
     existing = [path for path in (spider_path, test_path) if path.exists()]
@@ -119,7 +167,9 @@ def new_spider(
     elif family is None or portal is None:
         html = fetch(url)
     family = family or detect_family(url, html)
-    portal = portal or portal_name(html) or urlsplit(url).hostname or name
+    if portal is None:
+        found = portal_name(html) or urlsplit(url).hostname or name
+        portal = writable_text("the page's portal name", found, "give --portal NAME")
     column_url, sid = url, None
     if family == "gkmlpt":
         column_url, sid = gkmlpt_column(url, html)

@@ -26,18 +26,22 @@ def to_json(data: Any, *, indent: int | None = None) -> str:
     return json.dumps(data, ensure_ascii=False, default=_default, indent=indent)
 
 
-def _width(text: str) -> int:
+def display_width(text: str) -> int:
+    """Columns ``text`` takes on a terminal (and for ruff's line length): CJK counts two."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _pad(text: str, width: int) -> str:
-    return text + " " * (width - _width(text))
+    return text + " " * (width - display_width(text))
 
 
 def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], out: TextIO) -> None:
     """A plain aligned table; CJK characters count as two columns, as terminals show them."""
     cells = [[("" if v is None else str(v)) for v in row] for row in rows]
-    widths = [max([_width(h)] + [_width(row[i]) for row in cells]) for i, h in enumerate(headers)]
+    widths = [
+        max([display_width(h)] + [display_width(row[i]) for row in cells])
+        for i, h in enumerate(headers)
+    ]
     print("  ".join(_pad(h, w) for h, w in zip(headers, widths, strict=True)).rstrip(), file=out)
     print("  ".join("-" * w for w in widths), file=out)
     for row in cells:

@@ -14,6 +14,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from nianbao.crawler.errors import Failure
+
 from .database import add_db_argument, database_url
 from .output import print_table
 
@@ -28,6 +30,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_db_argument(parser)
     parser.add_argument("-a", dest="spider_args", action="append", default=[], metavar="NAME=VALUE")
     parser.add_argument("--loglevel", "-L", default="WARNING", help="log level (WARNING)")
+
+
+def not_captured(what: str, warc_dir: str) -> str:
+    """Why there is nothing to reparse, and how to capture it (one line).
+
+    The usual first contact is ``scripts/crawl.sh``, a ``--replay`` crawl: its answers come from
+    cassettes, not the network, so the WARC middleware does not capture them, and a reparse
+    right after it finds nothing. Exit 1 (a failure, not a usage error): the command line is
+    right, but nothing was rebuilt, which a script chaining crawl and reparse must notice.
+    """
+    return (
+        f"no captures of {what} in {warc_dir}: a --replay crawl is not captured; capture with a "
+        "live crawl or --record all (WARC on: NIANBAO_WARC_DIR, default ./warc), or replay with "
+        "-s NIANBAO_WARC_CAPTURE_REPLAYED=True"
+    )
 
 
 def replay_overrides(warc_dir: str, db: str) -> dict[str, Any]:
@@ -111,9 +128,7 @@ def run(args: argparse.Namespace) -> int:
     names = args.spiders or sorted(captured)
     missing = [name for name in names if name not in captured]
     if not names or missing:
-        what = ", ".join(missing) if missing else "any spider"
-        print(f"nianbao reparse: no captures of {what} in {warc_dir}", file=sys.stderr)
-        return 1
+        raise Failure(not_captured(", ".join(missing) if missing else "any spider", warc_dir))
     settings = build_settings(
         db=url,
         log_level=args.loglevel,

@@ -35,6 +35,8 @@ from vcr.request import Request as VcrRequest
 from vcr.serializers import yamlserializer
 from w3lib.url import canonicalize_url
 
+from .kinds import request_kind
+
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.spiders import Spider
@@ -51,6 +53,7 @@ RECORD_MODES: tuple[str, ...] = (
 
 STAT_HIT = "cassette/hit"
 STAT_MISS = "cassette/miss"
+STAT_MISS_ATTACHMENT = "cassette/miss/attachment"
 STAT_RECORDED = "cassette/recorded"
 STAT_ROBOTS_SYNTHESIZED = "cassette/robots_synthesized"
 STAT_LOAD_ERROR = "cassette/load_error"
@@ -494,10 +497,22 @@ class CassetteMiddleware:
         return candidates[min(played, len(candidates) - 1)]
 
     def _refuse(self, request: Request) -> None:
-        logger.error(
-            "Cassette miss: %s %s is not recorded under %s (record mode %s)",
+        """Refuse a request no recording answers.
+
+        A missing page is an ERROR (the replay cannot be what was recorded); a missing
+        attachment is a warning: the download stage stores it on the report as
+        ``attachment_unavailable``, counted like a file the portal no longer serves. Both are
+        ``cassette/miss``, so ``--replay`` still exits 1.
+        """
+        attachment = request_kind(request) == "attachment"
+        if attachment:
+            self.stats.inc_value(STAT_MISS_ATTACHMENT)
+        logger.log(
+            logging.WARNING if attachment else logging.ERROR,
+            "Cassette miss: %s %s%s is not recorded under %s (record mode %s)",
             request.method,
             request.url,
+            " (an attachment: stored as attachment_unavailable)" if attachment else "",
             self.folder,
             self.mode,
         )

@@ -12,7 +12,9 @@ Kinds: ``timeout``, ``server_error`` (5xx), ``throttled`` (429), ``blocked`` (40
 challenge page served as 200), ``connection`` (refused, reset, lost), ``truncated`` (the body
 ended before its Content-Length), ``too_large`` (over the size cap), ``redirect_loop``, ``dns``,
 ``other``. Traffic is counted as ``nianbao/http/full`` (a body came over the network) and
-``nianbao/http/not_modified`` (a 304 answered a conditional request).
+``nianbao/http/not_modified`` (a 304 answered a conditional request); an answer from a cassette
+(``--replay``, or a recorded request under ``--record new_episodes``) is
+``nianbao/http/replayed``, never a download, and a cassette miss is no answer at all.
 
 Settings:
     ``NIANBAO_PAGE_MAXSIZE``: byte cap for list and report pages (attachments keep
@@ -54,6 +56,7 @@ logger = logging.getLogger(__name__)
 FAULT_PREFIX = "nianbao/fault/"
 STAT_FULL = "nianbao/http/full"
 STAT_NOT_MODIFIED = "nianbao/http/not_modified"
+STAT_REPLAYED = "nianbao/http/replayed"
 STAT_HOST_SKIPPED = FAULT_PREFIX + "host_skipped"
 
 #: Every fault kind, in the order the run report prints them.
@@ -175,7 +178,9 @@ class FaultMiddleware:
     def process_response(self, request: Request, response: Response) -> Response:
         if "cached" in response.flags:
             return response  # from the HTTP cache, not the network
-        if response.status == 304:
+        if "cassette" in response.flags:  # replayed (or synthesized), not downloaded
+            self.stats.inc_value(STAT_REPLAYED)
+        elif response.status == 304:
             self.stats.inc_value(STAT_NOT_MODIFIED)
         else:
             self.stats.inc_value(STAT_FULL)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, PrimaryKeyConstraint, inspect, text
+from sqlalchemy import Engine, PrimaryKeyConstraint, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -32,7 +32,7 @@ from nianbao.pipelines.db import (
     summary_rows,
     upgrade,
 )
-from nianbao.pipelines.db.models import Base, CellRow, ProseMetricRow
+from nianbao.pipelines.db.models import Base, CellRow, CheckResultRow, ProseMetricRow
 
 if TYPE_CHECKING:
     from conftest import LudingSeed
@@ -349,8 +349,15 @@ def test_summary_rows(
     assert luding["tables"] == "t2,t3,t4"
     assert luding["cells"] == CELLS_LUDING
     assert (luding["violations"], luding["warnings"]) == (5, 5)
+    # Five failed checks, of how many distinct rules, as the check table says.
+    with sessions() as session:
+        failed_rules = session.scalars(
+            select(CheckResultRow.rule_id).where(CheckResultRow.status == "fail").distinct()
+        ).all()
+    assert luding["rules_broken"] == len(failed_rules) < 5
+    assert len(luding["warning_codes"]) == 5
     assert (mangling["format"], mangling["tables"], mangling["cells"]) == ("f2019", "t3", 23 * 7)
-    assert (mangling["violations"], mangling["warnings"]) == (0, 0)
+    assert (mangling["violations"], mangling["rules_broken"], mangling["warnings"]) == (0, 0, 0)
 
 
 def test_summary_rows_for_given_spiders(
