@@ -30,7 +30,6 @@ allowed_domains, column_urls, knobs, description):
 
 from __future__ import annotations
 
-import csv
 import functools
 import inspect
 from collections import Counter, defaultdict
@@ -54,7 +53,6 @@ from nianbao.crawler.middlewares.faults import (
 from nianbao.crawler.middlewares.kinds import META_KIND, REPORT_CALLBACKS
 from nianbao.crawler.middlewares.lists import STAT_EMPTY, STAT_LIST_PAGES
 from nianbao.crawler.spiders.base.annual_report import AnnualReportSpider, is_challenge
-from nianbao.crawler.spiders.base.families import FAMILY_BASES
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -78,29 +76,11 @@ def is_mergeable(spidercls: type) -> bool:
 
 
 def read_portal_classes(path: Path) -> list[type[AnnualReportSpider]]:
-    """Spider classes of the portals in a registry-layout CSV file.
+    """Spider classes of the portals in a registry file, every row checked as the registry
+    checks its own (:func:`~.registry.read_rows`; a bad row raises with its line number)."""
+    from .registry import read_rows, spider_class
 
-    A stand-in until the portal registry (crawler/spiders/registry.py) is merged: it reads the
-    same columns (knobs are not read here), and the registry's ``read_rows``/``spider_class``
-    (which validate every row) replace it then.
-    """
-    classes: list[type[AnnualReportSpider]] = []
-    with path.open(encoding="utf-8", newline="") as handle:
-        for line, row in enumerate(csv.DictReader(handle), start=2):
-            family = (row.get("family") or "").strip()
-            if family not in FAMILY_BASES:
-                raise ValueError(f"{path} line {line}: unknown family {family!r}")
-            attributes = {
-                "name": row["name"].strip(),
-                "portal": row["portal"].strip(),
-                "allowed_domains": tuple(row["allowed_domains"].split()),
-                "column_urls": tuple(row["column_urls"].split()),
-                "__module__": __name__,
-            }
-            classes.append(
-                type(f"Portal_{attributes['name']}", (FAMILY_BASES[family],), attributes)
-            )
-    return classes
+    return [spider_class(row) for row in read_rows(path)]
 
 
 class BroadSpider(AnnualReportSpider):

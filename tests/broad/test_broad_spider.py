@@ -79,3 +79,21 @@ def test_a_list_page_goes_to_its_portal_and_its_reports_come_back(
     stats = spider._portal_stats[portal.name]
     assert stats["nianbao/lists/report_links"] == listed
     assert stats["nianbao/lists/pages"] == 1
+
+
+def test_a_portal_list_is_checked_as_the_registry_is(tmp_path: Path) -> None:
+    """``-a portals=FILE`` reads rows with the registry's own checks: a bad row is refused with
+    its line number, knobs are read."""
+    from nianbao.crawler.spiders.registry import DEFAULT, RegistryError, open_registry
+
+    with open_registry(DEFAULT) as handle:
+        lines = handle.read().splitlines()
+    good = tmp_path / "good.csv"
+    good.write_text("\n".join(lines[:3]) + "\n", encoding="utf-8")
+    assert [cls.name for cls in read_portal_classes(good)] == [
+        line.split(",", 1)[0] for line in lines[1:3]
+    ]
+    bad = tmp_path / "bad.csv"
+    bad.write_text("\n".join([lines[0], lines[1].replace(",trs,", ",joomla,")]) + "\n")
+    with pytest.raises(RegistryError, match=r"line 2 .*family"):
+        read_portal_classes(bad)
