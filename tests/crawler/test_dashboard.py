@@ -20,51 +20,23 @@ and fail under CI.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from datasette_server import serving
 
 from nianbao.crawler.testing.headless import Browser, browser, first_screen_problem
-from nianbao.parsers import parse_path
-from nianbao.pipelines.db import make_engine, save_report, session_factory, upgrade
+from nianbao.crawler.testing.served import TWO_YEARS_AUTHORITY, serving, store_real_reports
 
-ROOT = Path(__file__).resolve().parents[2]
-SPIDERS = ("hunan_leiyang", "jiangsu_shuyang", "jiangsu_hongze", "jiangsu_suqian")
-TWO_YEARS = ("corpus/texts/011_hongze_qu_2023.txt", "seeds/002_54edbe98636d0c3c.txt")
-LUDING = "泸定县人民政府"
-
-
-def fill(db_url: str, shared: Path) -> None:
-    """Store the real reports the module docstring lists into ``db_url``."""
-    done = subprocess.run(
-        [sys.executable, "-m", "nianbao.crawler", "crawl", *SPIDERS, "--replay", "--db", db_url],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    engine = make_engine(db_url)
-    upgrade(engine)
-    for path in TWO_YEARS:
-        report = parse_path(shared / path)
-        report.authority = LUDING
-        with session_factory(engine)() as session:
-            save_report(session, report, spider="test", portal=None)
-    engine.dispose()
+LUDING = TWO_YEARS_AUTHORITY
 
 
 @pytest.fixture
 def dashboard(db_url: str, shared: Path, tmp_path: Path) -> Iterator[str]:
     """Root URL of ``nianbao serve`` over the real reports."""
     pytest.importorskip("datasette", reason="nianbao serve needs the serve extra")
-    fill(db_url, shared)
+    store_real_reports(db_url, shared)
     with serving(db_url, tmp_path / "nianbao.db") as root:
         yield root
 
