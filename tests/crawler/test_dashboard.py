@@ -143,3 +143,18 @@ def test_first_screen_check_fails_below_the_fold_and_on_a_blank_table(
     assert below is not None and "outside the first 800" in below
     blank = problem("", "#fff")
     assert blank is not None and "blank area" in blank
+
+
+def test_chart_bars_scale_to_a_readable_axis_and_skip_what_is_not_reported() -> None:
+    """泸定县人民政府's new requests, 21 (洪泽区's 2023 text) and 34 (seed 002), and 行政复议
+    总计 0 and 6: the axis runs to 50, a bar's height is its share of it, a year without a
+    value draws no bar."""
+    from nianbao.crawler.dashboard.chart import Series, bar_chart, nice_ceiling
+
+    assert [nice_ceiling(v) for v in (34, 6, 0, 101)] == [50, 10, 1, 200]
+    svg = bar_chart("t", ["2023", "2024"], [Series("新收 new", [21, 34]), Series("x", [None, 6])])
+    bars = [part for part in svg.split("<rect ")[1:] if "<title>" in part]
+    heights = [float(part.split('height="')[1].split('"')[0]) for part in bars]
+    assert len(bars) == 3  # 21, 34 and 6; the missing 2023 value has none
+    assert heights[1] / heights[0] == pytest.approx(34 / 21, rel=0.01)
+    assert heights[2] / heights[1] == pytest.approx(6 / 34, rel=0.01)
