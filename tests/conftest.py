@@ -11,6 +11,7 @@ import hashlib
 import os
 import shutil
 import socket
+import subprocess
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -81,6 +82,20 @@ def require_program(*names: str) -> str:
 def chromium() -> str:
     """Headless Chromium (Debian's ``chromium``; .ci/run installs it)."""
     return require_program("chromium", "chromium-browser")
+
+
+@pytest.fixture(scope="session")
+def cjk_font() -> list[str]:
+    """The families fontconfig has for Chinese (.ci/run installs fonts-wqy-zenhei): without
+    one, Chromium draws 泸定县 as empty boxes and a screenshot check means nothing."""
+    fc_list = require_program("fc-list")
+    listed = subprocess.run(
+        [fc_list, ":lang=zh", "family"], capture_output=True, text=True, check=False
+    ).stdout
+    families = sorted({name for line in listed.splitlines() for name in line.split(",") if name})
+    if not families:
+        service_unavailable("no font for Chinese (fc-list :lang=zh is empty; fonts-wqy-zenhei)")
+    return families
 
 
 def _libpq(url: URL) -> str:

@@ -1,7 +1,9 @@
 """``nianbao serve``: browse the database in Datasette, with titles, facets, queries and a chart.
 
 A SQLite database is served as it is (read-only); a PostgreSQL one is first copied into a SQLite
-file (``--snapshot``), since Datasette reads SQLite.
+file (``--snapshot``), since Datasette reads SQLite. The front door (home page on the reports and
+their indicators, the authority and year pages) is ``crawler/dashboard``: its templates go to
+Datasette as ``--template-dir`` and its plugin is registered before Datasette starts.
 """
 
 from __future__ import annotations
@@ -40,11 +42,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def datasette_argv(path: Path, meta_path: Path, args: argparse.Namespace) -> list[str]:
     """The ``datasette serve`` command line. Datasette's SQL time limit is kept unless the user
     sets one: with arbitrary SQL allowed, a longer limit is an easy way to stall the server."""
+    from nianbao.crawler.dashboard import TEMPLATES
+
     argv = [
         "serve",
         str(path),
         "--metadata",
         str(meta_path),
+        "--template-dir",
+        str(TEMPLATES),
         "--host",
         args.host,
         "--port",
@@ -55,10 +61,25 @@ def datasette_argv(path: Path, meta_path: Path, args: argparse.Namespace) -> lis
         "--setting",
         "facet_time_limit_ms",
         "1000",
+        # Suggested facets list every column of the wide views: four lines above the rows.
+        "--setting",
+        "suggest_facets",
+        "off",
     ]
     if args.sql_time_limit_ms is not None:
         argv += ["--setting", "sql_time_limit_ms", str(args.sql_time_limit_ms)]
     return argv
+
+
+def register_dashboard() -> None:
+    """Register the dashboard plugin with Datasette's plugin manager (what ``--plugins-dir``
+    does with a file), once: only this Datasette gets the nianbao pages."""
+    from datasette.plugins import pm
+
+    from nianbao.crawler.dashboard import plugin
+
+    if not pm.is_registered(plugin):
+        pm.register(plugin, name="nianbao_dashboard")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -92,6 +113,7 @@ def run(args: argparse.Namespace) -> int:
     except ImportError:
         print("nianbao serve: needs Datasette: pip install 'nianbao[serve]'", file=sys.stderr)
         return 2
+    register_dashboard()
     argv = datasette_argv(path, meta_path, args)
     cli.main(argv, prog_name="nianbao serve", standalone_mode=True)
     return 0

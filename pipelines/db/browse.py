@@ -16,6 +16,7 @@ from urllib.parse import quote
 from sqlalchemy import Engine, insert, select
 
 from .engine import analyze, make_engine, upgrade
+from .indicators import INDICATORS
 from .models import Base
 
 TITLE = "nianbao · 政府信息公开工作年度报告 / Annual reports on open government information"
@@ -76,7 +77,91 @@ T4_COLUMNS = {
     for col, (cz, ce) in _T4_COLS.items()
 }
 
+#: Bookkeeping of the crawler and of Alembic: hidden from the table lists (still reachable by URL).
+HIDDEN_TABLES = ("alembic_version", "page_seen", "crawl_run", "crawl_run_spider")
+
+#: The year's ranking: late reports first (most days late first), then those without a date
+#: (unknown), then those on time; within each, the most broken rules first.
+_RANKING_ORDER = (
+    "CASE i.on_time WHEN 'late' THEN 0 WHEN 'unknown' THEN 1 ELSE 2 END,\n"
+    "         i.days_late DESC, i.rules_broken DESC, i.prose_disagreements DESC, i.authority"
+)
+_T3_T4 = ", ".join(f"w.{column}" for column in [*T3_COLUMNS, *T4_COLUMNS])
+
+#: The dashboard's own queries (crawler/dashboard reads them by name): each page's data is also a
+#: canned query, so it can be opened as a table, as JSON or as CSV.
+DASHBOARD_QUERIES: dict[str, dict[str, Any]] = {
+    "years_overview": {
+        "title": _both("各年度报告概况", "Reports per year at a glance"),
+        "description": _both(
+            "每个报告年度：报告数、按时、逾期、日期不明、有不成立规则的报告数、最长逾期天数",
+            "per report year: reports, on time, late, no date, reports breaking a rule, "
+            "most days late",
+        ),
+        "sql": (
+            "SELECT report_year, COUNT(*) AS reports,\n"
+            "       SUM(CASE WHEN on_time = 'on_time' THEN 1 ELSE 0 END) AS on_time,\n"
+            "       SUM(CASE WHEN on_time = 'late' THEN 1 ELSE 0 END) AS late,\n"
+            "       SUM(CASE WHEN on_time = 'unknown' THEN 1 ELSE 0 END) AS no_date,\n"
+            "       SUM(CASE WHEN rules_broken > 0 THEN 1 ELSE 0 END) AS breaking_rules,\n"
+            "       MAX(days_late) AS most_days_late\n"
+            "FROM indicators\n"
+            "GROUP BY report_year ORDER BY report_year DESC"
+        ),
+    },
+    "authorities_overview": {
+        "title": _both("各机关报告概况", "Authorities at a glance"),
+        "description": _both(
+            "每个机关：报告年度、逾期报告数、不成立规则总数、最近一年的按时情况",
+            "per authority: years reported, late reports, rules broken in all, the latest "
+            "year's timeliness",
+        ),
+        "sql": (
+            "SELECT i.authority, i.level, i.province, i.city,\n"
+            "       COUNT(*) AS reports, MIN(i.report_year) AS first_year,\n"
+            "       MAX(i.report_year) AS last_year,\n"
+            "       SUM(CASE WHEN i.on_time = 'late' THEN 1 ELSE 0 END) AS late,\n"
+            "       SUM(i.rules_broken) AS rules_broken\n"
+            "FROM indicators i\n"
+            "GROUP BY i.authority, i.level, i.province, i.city\n"
+            "ORDER BY late DESC, rules_broken DESC, i.province, i.city, i.authority"
+        ),
+    },
+    "authority_years": {
+        "title": _both("一个机关的历年指标", "One authority, year by year"),
+        "description": _both(
+            "该机关每年一行：透明度指标与表三、表四总计",
+            "one row per year of the authority: the indicators and the table 3 and 4 totals",
+        ),
+        "sql": (
+            "SELECT i.*, " + _T3_T4 + "\n"
+            "FROM indicators i LEFT JOIN report_wide w ON w.report_id = i.report_id\n"
+            "WHERE i.authority = :authority\n"
+            "ORDER BY i.report_year, i.scope"
+        ),
+    },
+    "year_ranking": {
+        "title": _both("一个年度的机关排名", "One report year, authorities ranked"),
+        "description": _both(
+            "逾期报告在前（逾期天数多者在前），其次未注明日期者，再次按时者；"
+            "同组内不成立规则多者在前",
+            "late reports first (most days late first), then those with no date, then those on "
+            "time; within each, the most broken rules first",
+        ),
+        "sql": (
+            "SELECT i.authority, i.level, i.province, i.city, i.scope, i.published,\n"
+            "       i.deadline, i.on_time, i.days_late, i.rules_broken, i.rules_broken_ids,\n"
+            "       i.prose_disagreements, i.format_used, i.format_ok, i.tables_missing,\n"
+            "       i.sections_missing, i.carry_over\n"
+            "FROM indicators i\n"
+            "WHERE i.report_year = :year\n"
+            f"ORDER BY {_RANKING_ORDER}"
+        ),
+    },
+}
+
 QUERIES: dict[str, dict[str, Any]] = {
+    **DASHBOARD_QUERIES,
     "applications_per_township_by_year": {
         "title": _both(
             "各乡镇（街道）每年收到的依申请公开申请", "Applications received per township by year"
@@ -177,6 +262,21 @@ QUERIES: dict[str, dict[str, Any]] = {
 
 def _tables() -> dict[str, Any]:
     return {
+        "indicators": {
+            "title": _both("透明度指标（每份报告一行）", "Transparency indicators, one per report"),
+            "description": _both(
+                "按时公布、格式规范、数据一致、年度变化；定义与法律依据见 README",
+                "on time, template, consistency, trend; definitions and legal sources in the "
+                "README (pipelines/db/indicators.py)",
+            ),
+            "facets": ["report_year", "on_time", "level"],
+            "sort_desc": "report_year",
+            "columns": {
+                **REPORT_KEY,
+                "published": _both("发布日期", "publication date"),
+                **{indicator.column: indicator.note() for indicator in INDICATORS},
+            },
+        },
         "report_wide": {
             "title": _both("报告宽表（表三、表四总计）", "Reports, wide (table 3 and 4 totals)"),
             "description": _both(
@@ -271,6 +371,7 @@ def _tables() -> dict[str, Any]:
             "facets": ["family", "value_source"],
         },
         "check_result": {"title": _both("检查结果", "Check results"), "facets": ["status"]},
+        **{name: {"hidden": True} for name in HIDDEN_TABLES},
         "prose_metric": {"title": _both("正文数字", "Figures stated in prose"), "facets": ["key"]},
         "report_revision": {
             "title": _both("报告版本", "Report revisions"),
