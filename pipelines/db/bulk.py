@@ -25,12 +25,11 @@ from __future__ import annotations
 
 import json
 import logging
-import time
 from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import JSON, Table, func, select, text, tuple_
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from nianbao.parsers.model import Report
@@ -39,16 +38,15 @@ from .divisions import prefetch
 from .models import AuthorityRow, ReportRevisionRow, ReportRow
 from .repository import (
     _CHILDREN,
-    SAVE_ATTEMPTS,
     SaveOutcome,
     UnkeyedReport,
     _cell_count,
     _find_or_create_authority,
-    _lost_race,
     _now,
     _report_key,
     _report_values,
     _save,
+    write_retrying,
 )
 from .text import AUTHORITY_CHARS, SPIDER_CHARS, bounded, clean_report
 
@@ -109,39 +107,14 @@ def save_reports(
             + [report.publisher for _, report, _ in keyed]
             + list(dict.fromkeys(portals))
         )
-        outcomes = _write_batch_retrying(session, keyed, outcomes, spiders, portals, froms)
+        # Each attempt starts from the outcomes known before it (the unkeyed reports).
+        before = outcomes
+        outcomes = write_retrying(
+            session,
+            lambda: _write_batch(session, keyed, list(before), spiders, portals, froms),
+            what=f"a batch of {len(keyed)} reports",
+        )
     return [outcome if outcome is not None else RuntimeError("not saved") for outcome in outcomes]
-
-
-def _write_batch_retrying(
-    session: Session,
-    keyed: list[Keyed],
-    outcomes: list[Outcome | None],
-    spiders: list[str | None],
-    portals: list[str | None],
-    froms: list[str | None],
-) -> list[Outcome | None]:
-    """Write the keyed reports in one transaction, starting again when it lost a race with
-    another writer (two workers creating the same authority, a deadlock, a busy SQLite file):
-    the transaction was rolled back whole, so nothing of the first attempt stays."""
-    for attempt in range(1, SAVE_ATTEMPTS + 1):
-        attempt_outcomes = list(outcomes)
-        nested = session.in_transaction()
-        transaction = session.begin_nested() if nested else session.begin()
-        if not nested:  # SQLite: take the write lock up front (see engine._configure_sqlite)
-            session.connection(execution_options={"nianbao_write": True})
-        try:
-            with transaction:
-                _write_batch(session, keyed, attempt_outcomes, spiders, portals, froms)
-        except (IntegrityError, OperationalError) as error:
-            if attempt == SAVE_ATTEMPTS or not _lost_race(error):
-                raise
-            session.expire_all()
-            logger.info("a batch lost a race with another writer (attempt %d): %s", attempt, error)
-            time.sleep(0.01 * attempt)
-        else:
-            return attempt_outcomes
-    raise AssertionError("unreachable")
 
 
 def _write_batch(
@@ -151,8 +124,8 @@ def _write_batch(
     spiders: list[str | None],
     portals: list[str | None],
     froms: list[str | None],
-) -> None:
-    """The batch's writes, inside the caller's transaction; fills ``outcomes`` in place."""
+) -> list[Outcome | None]:
+    """The batch's writes, inside the caller's transaction; ``outcomes`` filled in."""
     fresh, others, authority_ids = _partition(session, keyed, portals)
     if fresh:
         try:
@@ -167,6 +140,7 @@ def _write_batch(
                 outcomes[index] = "new"
     for index, report, _key in others:
         outcomes[index] = _save_one(session, report, spiders[index], portals[index], froms[index])
+    return outcomes
 
 
 def _save_one(

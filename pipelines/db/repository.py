@@ -19,9 +19,9 @@ import datetime as dt
 import functools
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from sqlalchemy import Numeric, Select, delete, distinct, func, insert, select
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
@@ -739,6 +739,22 @@ def save_report(
     clean_report(report)
     spider, portal = bounded(spider, SPIDER_CHARS), bounded(portal, AUTHORITY_CHARS)
     _report_key(report)
+    return write_retrying(
+        session,
+        lambda: _save(session, report, spider, portal, parsed_from),
+        what=f"save of {report.source_url}",
+    )
+
+
+T = TypeVar("T")
+
+
+def write_retrying(session: Session, write: Callable[[], T], *, what: str) -> T:
+    """Run ``write`` in a transaction of its own (committed here), or in a SAVEPOINT when the
+    session already has one, and start again when it lost a race with another writer (a unique
+    violation another process caused, a deadlock, a busy SQLite file; ``SAVE_ATTEMPTS``): the
+    failed attempt was rolled back whole, so nothing of it stays. One report and a batch of
+    reports (:mod:`.bulk`) are written through here alike."""
     for attempt in range(1, SAVE_ATTEMPTS + 1):
         nested = session.in_transaction()
         transaction = session.begin_nested() if nested else session.begin()
@@ -747,14 +763,12 @@ def save_report(
             session.connection(execution_options={"nianbao_write": True})
         try:
             with transaction:
-                return _save(session, report, spider, portal, parsed_from)
+                return write()
         except (IntegrityError, OperationalError) as error:
             if attempt == SAVE_ATTEMPTS or not _lost_race(error):
                 raise
             session.expire_all()
-            logger.debug(
-                "save of %s lost a race (attempt %d): %s", report.source_url, attempt, error
-            )
+            logger.debug("%s lost a race (attempt %d): %s", what, attempt, error)
             time.sleep(0.01 * attempt)
     raise AssertionError("unreachable")
 
