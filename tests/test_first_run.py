@@ -15,15 +15,14 @@ import re
 import shutil
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from nianbao_cli import ROOT, run_nianbao
 
 from nianbao.crawler.commands.summary import warnings_by_code
 from nianbao.crawler.middlewares.cassette import load_cassette, write_cassette
 
-ROOT = Path(__file__).resolve().parents[1]
 LIANGZHOU = "凉州区四坝镇人民政府"
 #: The two attachment links of the 四坝镇 2017 page (cassettes/gansu_liangzhou, answered 404).
 UNAVAILABLE = {
@@ -42,15 +41,7 @@ def _nianbao(tmp: Path, *args: str) -> subprocess.CompletedProcess[str]:
         "NIANBAO_JOBS_DIR": str(tmp / "jobs"),
         "NIANBAO_PROGRESS": "off",
     }
-    return subprocess.run(
-        [sys.executable, "-m", "nianbao.crawler", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        timeout=300,
-        check=False,
-    )
+    return run_nianbao(*args, env=env)
 
 
 def _error_lines(stderr: str) -> list[str]:

@@ -10,9 +10,9 @@ from __future__ import annotations
 import gzip
 import os
 import subprocess
-import sys
 from pathlib import Path
 
+from nianbao_cli import run_nianbao
 from scrapy import Request
 from scrapy.http import HtmlResponse
 from sqlalchemy import text
@@ -33,15 +33,7 @@ def nianbao(
     # Any attempt to reach a server goes to the proxy: by default a closed port, so that it
     # fails loudly.
     env.update(http_proxy=proxy, https_proxy=proxy, NO_PROXY="", no_proxy="")
-    return subprocess.run(
-        [sys.executable, "-m", "nianbao.crawler", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    return run_nianbao(*args, cwd=cwd, env=env)
 
 
 def test_crawl_captures_and_reparse_rebuilds_without_network(tmp_path: Path) -> None:

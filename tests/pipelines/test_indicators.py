@@ -27,12 +27,11 @@ import csv
 import importlib.util
 import io
 import json
-import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from nianbao_cli import run_nianbao
 from sqlalchemy import text
 
 from nianbao.parsers import parse_path
@@ -44,21 +43,10 @@ SPIDERS = ("hunan_leiyang", "jiangsu_shuyang", "jiangsu_hongze", "jiangsu_suqian
 MIGRATION = ROOT / "pipelines/db/migrations/versions/0008_indicators_view.py"
 
 
-def _nianbao(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "nianbao.crawler", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=300,
-        check=False,
-    )
-
-
 @pytest.fixture
 def replayed(db_url: str) -> str:
     """``db_url`` holding the reports of the four portals' cassettes, crawled as a user would."""
-    done = _nianbao("crawl", *SPIDERS, "--replay", "--db", db_url)
+    done = run_nianbao("crawl", *SPIDERS, "--replay", "--db", db_url)
     assert done.returncode == 0, done.stderr[-3000:]
     return db_url
 
@@ -178,25 +166,25 @@ def test_year_on_year_change(db_url: str, shared: Path) -> None:
 
 
 def test_command_prints_json_csv_and_a_table(replayed: str) -> None:
-    done = _nianbao("indicators", "--db", replayed, "--year", "2019", "--json")
+    done = run_nianbao("indicators", "--db", replayed, "--year", "2019", "--json")
     assert done.returncode == 0, done.stderr[-2000:]
     (row,) = json.loads(done.stdout)
     assert (row["authority"], row["on_time"], row["days_late"]) == ("马水镇人民政府", "late", 14)
 
-    done = _nianbao("indicators", "--db", replayed, "--authority", "洪泽区人民政府", "--csv")
+    done = run_nianbao("indicators", "--db", replayed, "--authority", "洪泽区人民政府", "--csv")
     assert done.returncode == 0, done.stderr[-2000:]
     reader = csv.DictReader(io.StringIO(done.stdout))
     assert reader.fieldnames == columns()
     (row,) = list(reader)
     assert (row["rules_broken_ids"], row["format_used"]) == ("T4_GROUP_TOTAL", "f2019")
 
-    done = _nianbao("indicators", "--db", replayed)
+    done = run_nianbao("indicators", "--db", replayed)
     assert done.returncode == 0, done.stderr[-2000:]
     lines = done.stdout.splitlines()
     assert lines[0].split()[:3] == ["authority", "report_year", "on_time"]
     assert any(line.startswith("马水镇人民政府") and " late " in line for line in lines)
 
-    done = _nianbao("indicators", "--db", replayed, "--year", "1999")
+    done = run_nianbao("indicators", "--db", replayed, "--year", "1999")
     assert done.returncode == 0 and done.stdout == ""
     assert "no stored report matches" in done.stderr
 
