@@ -11,9 +11,21 @@ compared with a 20-character label. Results are cached per matcher.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable, Sequence
+from typing import TypeVar
 
 _CACHE_LIMIT = 8192
+#: A cell is split into candidate labels of at most this many non-space characters: twice the
+#: longest template label (35) plus an enumerator, so a cell holding a whole page costs
+#: time linear in its length, not quadratic.
+MAX_LABEL_CHARS = 80
+# Labels glued without a space ("三、本年度办理结果（一）予以公开") part before an enumerator.
+_BEFORE_ENUMERATOR = re.compile(
+    r"(?=[（(][一二三四五六七八九十]+[）)])|(?<=[\u4e00-\u9fff）)])(?=\d{1,2}[.．、])"
+)
+
+Found = TypeVar("Found")
 
 
 class LabelMatcher:
@@ -66,3 +78,55 @@ class LabelMatcher:
             return None
         found = difflib.get_close_matches(label, candidates, n=1, cutoff=self.cutoff)
         return found[0] if found else None
+
+
+def label_parts(cell: str) -> list[str]:
+    """The pieces a cell of several labels is split into: its space-separated words, or, with
+    no spaces, the runs before each enumerator ("三、本年度办理结果（一）予以公开")."""
+    parts = cell.split()
+    if len(parts) < 2:
+        parts = [part for part in _BEFORE_ENUMERATOR.split(cell) if part.strip()]
+    return parts
+
+
+def split_labels(
+    parts: Sequence[str],
+    match: Callable[[str], Found | None],
+    *,
+    joiner: str = " ",
+    complete: bool = False,
+) -> list[tuple[str, Found]] | None:
+    """(raw, match) of the labels found in ``parts``, left to right, the longest run of parts
+    that ``match`` accepts winning at each position.
+
+    The one way nianbao splits a cell that holds several labels: PDF text joins a row's labels
+    with spaces ("三、本年度办理结果 （一）予以公开"), spaces also split one label ("商业 企业"),
+    and headers come glued ("信息内容本年处理决定数量", split character by character with
+    ``joiner=""``). A part no run matches is skipped; with ``complete`` the split fails (None)
+    at the first such part instead, for callers that only take a cell made wholly of labels.
+    A run never exceeds ``MAX_LABEL_CHARS``, so the time is linear in the cell.
+    """
+    out: list[tuple[str, Found]] = []
+    start = 0
+    while start < len(parts):
+        for end in range(_window_end(parts, start), start, -1):
+            raw = joiner.join(parts[start:end])
+            found = match(raw)
+            if found is not None:
+                out.append((raw, found))
+                start = end
+                break
+        else:
+            if complete:
+                return None
+            start += 1
+    return out
+
+
+def _window_end(parts: Sequence[str], start: int) -> int:
+    """The end of the longest run of parts from ``start`` that may still be one label."""
+    end, size = start, 0
+    while end < len(parts) and (end == start or size + len(parts[end]) <= MAX_LABEL_CHARS):
+        size += len(parts[end])
+        end += 1
+    return end

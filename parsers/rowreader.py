@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .labels import LabelMatcher
+from .labels import LabelMatcher, label_parts, split_labels
 from .layout import Row
 from .model import Cell
 from .normalize import is_value_cell, normalize_label
@@ -23,14 +23,6 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 #: with four or more CJK characters (短 labels such as 总计 must match exactly).
 FUZZY_CUTOFF = 0.8
 _FUZZY_MIN_CJK = 4
-#: A cell is split into candidate labels of at most this many non-space characters: twice the
-#: longest template label (35) plus an enumerator, so a cell holding a whole page costs
-#: time linear in its length, not quadratic.
-_MAX_LABEL_CHARS = 80
-# Labels glued without a space ("三、本年度办理结果（一）予以公开") part before an enumerator.
-_BEFORE_ENUMERATOR = re.compile(
-    r"(?=[（(][一二三四五六七八九十]+[）)])|(?<=[\u4e00-\u9fff）)])(?=\d{1,2}[.．、])"
-)
 _FRAGMENT = 8  # unknown text this short is a wrapped label's tail or a page footer
 
 
@@ -167,41 +159,24 @@ def _find_labels(cell: str, classify: Classifier, group: str | None) -> list[tup
     """(kind, key, raw) of the labels in one cell.
 
     A cell is one label, or, in PDF text, several joined by spaces ("三、本年度办理结果
-    （一）予以公开"); spaces can also split one label ("商业 企业"). The longest run of parts
-    that matches wins, left to right.
+    （一）予以公开"); spaces can also split one label ("商业 企业"). A group label found in the
+    cell is the group of the labels after it.
     """
     found = classify(normalize_label(cell), cell, group)
     if found is not None:
         return [(found[0], found[1], cell)]
-    parts = cell.split()
-    if len(parts) < 2:
-        parts = [p for p in _BEFORE_ENUMERATOR.split(cell) if p.strip()]
+    parts = label_parts(cell)
     if len(parts) < 2:
         return []
-    out: list[tuple[str, str, str]] = []
-    start = 0
-    while start < len(parts):
-        for end in range(_window_end(parts, start), start, -1):
-            raw = " ".join(parts[start:end])
-            found = classify(normalize_label(raw), raw, group)
-            if found is not None:
-                out.append((found[0], found[1], raw))
-                if found[0] == "group":
-                    group = found[1]
-                start = end
-                break
-        else:
-            start += 1
-    return out
 
+    def match(raw: str) -> tuple[str, str] | None:
+        nonlocal group
+        found = classify(normalize_label(raw), raw, group)
+        if found is not None and found[0] == "group":
+            group = found[1]
+        return found
 
-def _window_end(parts: list[str], start: int) -> int:
-    """The end of the longest run of parts from ``start`` that may still be one label."""
-    end, size = start, 0
-    while end < len(parts) and (end == start or size + len(parts[end]) <= _MAX_LABEL_CHARS):
-        size += len(parts[end])
-        end += 1
-    return end
+    return [(kind, key, raw) for raw, (kind, key) in split_labels(parts, match) or ()]
 
 
 _HEADER_LABELS = 3

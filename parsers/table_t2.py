@@ -11,6 +11,7 @@ from __future__ import annotations
 from functools import cache
 
 from .cells import all_blank, t2_cell
+from .labels import split_labels
 from .layout import Row
 from .model import Report, Table
 from .normalize import normalize_label
@@ -156,36 +157,38 @@ def _known(label: str) -> bool:
     )
 
 
-def _glued_labels(label: str) -> list[str] | None:
-    """Known labels printed without a break ("信息内容本年处理决定数量"), left to right."""
-    parts: list[str] = []
-    rest = label
-    while rest:
-        known = [k for k in (_HEADER_START, *_columns(), *_rows()) if k and rest.startswith(k)]
-        if not known:
-            return None
-        longest = max(known, key=len)
-        parts.append(longest)
-        rest = rest[len(longest) :]
-    return parts if len(parts) > 1 else None
-
-
 def _label_parts(cells: list[str | None]) -> list[str | None]:
     """Cells, with a header line printed as one cell split into its labels (PDF text:
-    "信息内容 本年制发件数 本年废止件数 现行有效件数", or with no spaces at all)."""
+    "信息内容 本年制发件数 本年废止件数 现行有效件数", or with no spaces at all); a cell is split
+    only when it is made wholly of known labels."""
     out: list[str | None] = []
     for cell in cells:
         if cell and is_label(cell) and not _known(normalize_label(cell)):
-            parts = cell.split()
-            if len(parts) > 1 and all(_known(normalize_label(part)) for part in parts):
+            parts = _wholly_labels(cell)
+            if parts:
                 out.extend(parts)
-                continue
-            glued = _glued_labels(normalize_label(cell))
-            if glued:
-                out.extend(glued)
                 continue
         out.append(cell)
     return out
+
+
+def _wholly_labels(cell: str) -> list[str] | None:
+    """The known labels ``cell`` is made of, split on spaces, else glued ("信息内容本年处理决定
+    数量", matched character by character against the exact labels), or None."""
+    words = cell.split()
+    spaced = split_labels(words, _each_known, complete=True) if len(words) > 1 else None
+    if spaced is not None and len(spaced) == len(words):
+        return words
+    glued = split_labels(normalize_label(cell), _exactly_known, joiner="", complete=True)
+    return [label for label, _ in glued] if glued and len(glued) > 1 else None
+
+
+def _each_known(word: str) -> bool | None:
+    return True if " " not in word and _known(normalize_label(word)) else None
+
+
+def _exactly_known(label: str) -> bool | None:
+    return True if label == _HEADER_START or label in _columns() or label in _rows() else None
 
 
 def _has_values(current: tuple[str, str, list[str | None], bool] | None) -> bool:
