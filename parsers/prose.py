@@ -28,32 +28,39 @@ _CN_DIGITS = {
 _NUM = r"(?<!第)(\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+)"  # 第二十条 is no count
 _GAP = r"[^，。,；;！!？?\n]{0,%d}?"
 
+
+def _count(lead: str, gap: int, unit: str = "件") -> str:
+    """A figure after its lead words: ``lead``, at most ``gap`` characters of the same clause,
+    the number (the first group), then its unit."""
+    return lead + _GAP % gap + _NUM + unit
+
+
 # (key, pattern): the first group is the number. Order matters: first match wins per key.
 _PATTERNS: tuple[tuple[str, str], ...] = (
-    ("proactive_items", r"主动公开" + _GAP % 14 + _NUM + r"(余|多)?条"),
+    ("proactive_items", _count("主动公开", 14, r"(余|多)?条")),
     (
         "requests_received",
-        r"(?:收到|受理|新收|接收)" + _GAP % 16 + r"(?:申请|事项)" + _GAP % 8 + _NUM + r"(余|多)?件",
+        _count(r"(?:收到|受理|新收|接收)" + _GAP % 16 + r"(?:申请|事项)", 8, r"(余|多)?件"),
     ),
-    ("requests_carried_over", r"上年(?:度)?结转" + _GAP % 12 + _NUM + r"件"),
+    ("requests_carried_over", _count(r"上年(?:度)?结转", 12)),
     # 办结/答复 count requests only next to 申请: "答复政府信息公开申请7件",
     # "申请1295件，办结1191件" (not "办结领导信箱留言80件").
-    ("requests_processed", r"(?:办结|答复)" + _GAP % 10 + r"申请" + _GAP % 2 + _NUM + r"件"),
-    ("requests_processed", r"申请[^。；;\n]{0,20}?(?:办结|答复)" + _GAP % 4 + _NUM + r"件"),
+    ("requests_processed", _count(r"(?:办结|答复)" + _GAP % 10 + r"申请", 2)),
+    ("requests_processed", _count(r"申请[^。；;\n]{0,20}?(?:办结|答复)", 4)),
     # 予以公开及部分公开208件 is the sum of two outcomes, not the partial ones.
     # The look-behind sits after 部分 so the pattern opens with a literal (a fast scan).
-    ("requests_partially_granted", r"部分(?<![及和与、]部分)公开" + _GAP % 4 + _NUM + r"件"),
-    ("requests_granted", r"(?:同意公开|予以公开)" + _GAP % 4 + _NUM + r"件"),
-    ("requests_denied", r"(?:不予公开|不同意公开)" + _GAP % 4 + _NUM + r"件"),
-    ("requests_unable", r"无法提供" + _GAP % 4 + _NUM + r"件"),
-    ("requests_not_processed", r"不予处理" + _GAP % 4 + _NUM + r"件"),
-    ("requests_carried_forward", r"结转(?:下一?年度?|至\d{4}年)" + _GAP % 8 + _NUM + r"件"),
-    ("review_cases", r"行政复议" + _GAP % 4 + _NUM + r"(?:件|起)"),
-    ("litigation_cases", r"行政诉讼" + _GAP % 4 + _NUM + r"(?:件|起)"),
-    ("fees_yuan", r"(?:收取|信息处理费)" + _GAP % 10 + _NUM + r"元"),
-    ("normative_documents_issued", r"制发(?:行政)?规范性文件" + _GAP % 4 + _NUM + r"件"),
-    ("normative_documents_repealed", r"废止(?:行政)?规范性文件" + _GAP % 4 + _NUM + r"件"),
-    ("normative_documents_in_force", r"现行有效(?:行政)?规范性文件" + _GAP % 4 + _NUM + r"件"),
+    ("requests_partially_granted", _count(r"部分(?<![及和与、]部分)公开", 4)),
+    ("requests_granted", _count(r"(?:同意公开|予以公开)", 4)),
+    ("requests_denied", _count(r"(?:不予公开|不同意公开)", 4)),
+    ("requests_unable", _count("无法提供", 4)),
+    ("requests_not_processed", _count("不予处理", 4)),
+    ("requests_carried_forward", _count(r"结转(?:下一?年度?|至\d{4}年)", 8)),
+    ("review_cases", _count("行政复议", 4, "(?:件|起)")),
+    ("litigation_cases", _count("行政诉讼", 4, "(?:件|起)")),
+    ("fees_yuan", _count(r"(?:收取|信息处理费)", 10, "元")),
+    ("normative_documents_issued", _count(r"制发(?:行政)?规范性文件", 4)),
+    ("normative_documents_repealed", _count(r"废止(?:行政)?规范性文件", 4)),
+    ("normative_documents_in_force", _count(r"现行有效(?:行政)?规范性文件", 4)),
 )
 _COMPILED = tuple((key, re.compile(pattern)) for key, pattern in _PATTERNS)
 

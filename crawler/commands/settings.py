@@ -45,9 +45,16 @@ def build_settings(
         raise ValueError(f"record mode must be one of {', '.join(RECORD_MODES)}")
     settings = Settings()
     settings.setmodule("nianbao.crawler.settings", priority="project")
-    overrides: dict[str, Any] = {}
-    if db:
-        overrides["NIANBAO_DATABASE_URL"] = db
+    # Options whose value is the setting's, when given.
+    given = {
+        "NIANBAO_DATABASE_URL": db,
+        "CASSETTE_DIR": cassette_dir,
+        "LOG_LEVEL": log_level,
+        "NIANBAO_REDIS_URL": redis,
+        "NIANBAO_RUN_ID": run_id,
+        "NIANBAO_PROGRESS": progress,
+    }
+    overrides: dict[str, Any] = {name: value for name, value in given.items() if value}
     if replay or record:
         overrides["CASSETTE_ENABLED"] = True
         overrides["CASSETTE_RECORD_MODE"] = "none" if replay else record
@@ -56,22 +63,12 @@ def build_settings(
         overrides.update(
             AUTOTHROTTLE_ENABLED=False, DOWNLOAD_DELAY=0, CONCURRENT_REQUESTS_PER_DOMAIN=8
         )
-    if cassette_dir:
-        overrides["CASSETTE_DIR"] = cassette_dir
     if strict:
         overrides["NIANBAO_STRICT"] = True
-    if log_level:
-        overrides["LOG_LEVEL"] = log_level
     if full:
         overrides["NIANBAO_INCREMENTAL"] = False
     if jobs_dir is not None:
         overrides["NIANBAO_JOBS_DIR"] = jobs_dir
-    if redis:
-        overrides["NIANBAO_REDIS_URL"] = redis
-    if run_id:
-        overrides["NIANBAO_RUN_ID"] = run_id
-    if progress:
-        overrides["NIANBAO_PROGRESS"] = progress
     overrides.update(extra or {})
     settings.setdict(overrides, priority="cmdline")
     return settings
