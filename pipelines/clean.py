@@ -11,27 +11,18 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from nianbao.crawler.items import ReportPage
 from nianbao.parsers.clean import CleanText, clean_page
 
-from .workers import OverBudget, in_worker
+from .workers import BudgetedStage, OverBudget, in_worker
 
 logger = logging.getLogger(__name__)
 
 
-class CleanPipeline:
+class CleanPipeline(BudgetedStage):
     """Sets ``item["text"]``; counts which method kept the tables (``nianbao/clean/<method>``)."""
-
-    def __init__(self, crawler: Crawler) -> None:
-        self.stats = crawler.stats
-        self.budget = crawler.settings.getfloat("NIANBAO_PARSE_TIMEOUT", 60.0)
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> CleanPipeline:
-        return cls(crawler)
 
     async def process_item(self, item: ReportPage, spider: Any = None) -> ReportPage:
         """The stage in a crawl: trafilatura in a worker thread, within the time budget."""

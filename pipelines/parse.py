@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any, NoReturn
 
-from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from nianbao.crawler.items import ReportPage
@@ -18,7 +17,7 @@ from nianbao.parsers import ParseError, parse_html
 from nianbao.parsers.layout import rough_text
 from nianbao.parsers.model import Report
 
-from .workers import OverBudget, in_worker
+from .workers import BudgetedStage, OverBudget, in_worker
 
 _HINTS = ("title", "authority", "report_year", "published", "source_url")
 
@@ -47,19 +46,11 @@ def timed_out_report(item: ReportPage, detail: str) -> Report:
     return report
 
 
-class ParsePipeline:
+class ParsePipeline(BudgetedStage):
     """Sets ``item["report"]``. Tables come from the page's HTML grid (cells keep their
     positions), prose and the stored text from the clean stage's text. The layout each table
     was read from is counted as ``nianbao/parse/layout/<table>/<layout>``; pages over the time
     budget as ``nianbao/parse/timeout``."""
-
-    def __init__(self, crawler: Crawler) -> None:
-        self.stats = crawler.stats
-        self.budget = crawler.settings.getfloat("NIANBAO_PARSE_TIMEOUT", 60.0)
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> ParsePipeline:
-        return cls(crawler)
 
     async def process_item(self, item: ReportPage, spider: Any = None) -> ReportPage:
         """The stage in a crawl: the parser in a worker thread, within the time budget."""

@@ -14,8 +14,9 @@ so stuck work can at worst slow parsing down, never the downloads.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
+from scrapy.crawler import Crawler
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import defer
 from twisted.internet.threads import deferToThread
@@ -25,6 +26,19 @@ T = TypeVar("T")
 
 class OverBudget(Exception):
     """Work sent to a worker thread did not finish within its time budget."""
+
+
+class BudgetedStage:
+    """A pipeline stage whose work runs in a worker within ``NIANBAO_PARSE_TIMEOUT`` seconds
+    (the clean and parse stages share the one budget setting)."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.stats = crawler.stats
+        self.budget = crawler.settings.getfloat("NIANBAO_PARSE_TIMEOUT", 60.0)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
 
 
 async def in_worker(function: Callable[..., T], *args: Any, budget: float, **kwargs: Any) -> T:

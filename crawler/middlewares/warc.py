@@ -302,13 +302,8 @@ class WarcMiddleware:
         warc_headers = {"WARC-Date": when}
         if response.ip_address is not None:
             warc_headers["WARC-IP-Address"] = str(response.ip_address)
-        response_record = writer.create_warc_record(
-            response.url,
-            "response",
-            payload=io.BytesIO(response.body),
-            length=len(response.body),
-            http_headers=http_headers,
-            warc_headers_dict=warc_headers,
+        response_record = _record(
+            writer, response.url, "response", response.body, http_headers, warc_headers
         )
         path = request.url.split("/", 3)[3] if request.url.count("/") >= 3 else ""
         request_headers = StatusAndHeaders(
@@ -316,15 +311,32 @@ class WarcMiddleware:
             _header_pairs(request.headers),
             is_http_request=True,
         )
-        request_record = writer.create_warc_record(
+        concurrent_to = response_record.rec_headers.get_header("WARC-Record-ID")
+        request_record = _record(
+            writer,
             request.url,
             "request",
-            payload=io.BytesIO(request.body),
-            length=len(request.body),
-            http_headers=request_headers,
-            warc_headers_dict={
-                "WARC-Date": when,
-                "WARC-Concurrent-To": response_record.rec_headers.get_header("WARC-Record-ID"),
-            },
+            request.body,
+            request_headers,
+            {"WARC-Date": when, "WARC-Concurrent-To": concurrent_to},
         )
         return self.files.write([response_record, request_record])
+
+
+def _record(
+    writer: Any,
+    url: str,
+    kind: str,
+    body: bytes,
+    http_headers: StatusAndHeaders,
+    warc_headers: dict[str, str],
+) -> Any:
+    """One WARC record of ``kind`` ("response", "request") holding ``body`` as its payload."""
+    return writer.create_warc_record(
+        url,
+        kind,
+        payload=io.BytesIO(body),
+        length=len(body),
+        http_headers=http_headers,
+        warc_headers_dict=warc_headers,
+    )
