@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import trafilatura
 
 from .chrome import strip_chrome
-from .layout import parse_html_document, rows_from_html
+from .html_rows import parse_html_document, rows_from_html
 
 _TABLE_ANCHORS = ("本年新收政府信息公开申请数量", "未经复议直接起诉", "第二十条第")
 

@@ -17,7 +17,8 @@ from lxml import etree
 
 from .checks import run_checks
 from .chrome import END_MARKERS, strip_chrome
-from .layout import Row, decode_html, read_html_document, rows_from_html, rows_from_text
+from .html_rows import decode_html, read_html_document, rows_from_html
+from .layout import Row, rows_from_text
 from .metadata import extract_metadata
 from .model import ParseError, Report, Table
 from .normalize import normalize_label, to_simplified

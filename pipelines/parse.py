@@ -14,7 +14,7 @@ from scrapy.exceptions import DropItem
 
 from nianbao.crawler.items import ReportPage
 from nianbao.parsers import ParseError, parse_html
-from nianbao.parsers.layout import rough_text
+from nianbao.parsers.html_rows import rough_text
 from nianbao.parsers.model import Report
 
 from .workers import BudgetedStage, OverBudget, in_worker

@@ -138,7 +138,7 @@ def _read(kind: str, data: bytes, filename: str | None, limits: Limits) -> Extra
 
 
 def _read_html(data: bytes, content_type: str | None) -> Extracted:
-    from nianbao.parsers.layout import decode_html, parse_html_document, rows_from_html
+    from nianbao.parsers.html_rows import decode_html, parse_html_document, rows_from_html
 
     rows = rows_from_html(parse_html_document(decode_html(data, content_type)))
     text = "\n".join(" ".join(row.filled()) for row in rows)

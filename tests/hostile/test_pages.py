@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nianbao.parsers import parse_html
-from nianbao.parsers.layout import decode_html
+from nianbao.parsers.html_rows import decode_html
 
 PAGE = "corpus/html/ucap_shuyang_fgj_2023.html"
 WRAPPERS = ("div", "span", "font", "p", "blockquote", "section", "center", "li", "strong")
