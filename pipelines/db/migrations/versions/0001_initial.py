@@ -2,22 +2,15 @@
 
 Constraint names are final (``op.f``): they are what models.NAMING_CONVENTION produces.
 
-Revision ID: 0001
-Revises:
-Create Date: 2025-01-01
+Created 2025-01-01.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0001"
-down_revision: str | Sequence[str] | None = None
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision, down_revision = "0001", None
 
 LEVELS = "'national', 'province', 'city', 'county', 'township', 'department'"
 

@@ -10,22 +10,15 @@
   results with authority and year). Plain SQL both engines run; the SQL is frozen here, a later
   revision replaces a view by dropping and recreating it.
 
-Revision ID: 0002
-Revises: 0001
-Create Date: 2025-01-02
+Created 2025-01-02.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0002"
-down_revision: str | Sequence[str] | None = "0001"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision, down_revision = "0002", "0001"
 
 OLD_LEVELS = "'national', 'province', 'city', 'county', 'township', 'department'"
 LEVELS = "'national', 'province', 'city', 'county', 'township', 'street', 'department'"

@@ -6,22 +6,15 @@
 
 New tables only; nothing existing changes.
 
-Revision ID: nightly01
-Revises: 0002
-Create Date: 2025-01-03
+Created 2025-01-03.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "nightly01"
-down_revision: str | Sequence[str] | None = "0002"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision, down_revision = "nightly01", "0002"
 
 
 def _when(name: str, nullable: bool = False) -> sa.Column:

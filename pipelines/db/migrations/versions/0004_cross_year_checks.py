@@ -5,21 +5,14 @@ where both years are stored. A view computes them from the stored cells whenever
 storing either year, or a new revision of it, needs no re-check, and nothing is written that
 could go stale. ``parsers.checks.cross_year_checks`` is the same rule set in Python.
 
-Revision ID: 0004
-Revises: nightly01
-Create Date: 2026-11-25
+Created 2026-11-25.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from alembic import op
 
-revision: str = "0004"
-down_revision: str | Sequence[str] | None = "nightly01"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision, down_revision = "0004", "nightly01"
 
 # One SELECT per rule; every branch pairs a report with the same authority's report of the
 # previous year and scope, and states the rule as lhs (this year) against rhs (from both).

@@ -13,24 +13,18 @@
 The two views are recreated with their new SQL (frozen here, as env.py asks); 0002's SQL is
 restored on downgrade.
 
-Revision ID: 0005
-Revises: 0004
-Create Date: 2026-12-05
+Created 2026-12-05.
 """
 
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import Sequence
 from pathlib import Path
 
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0005"
-down_revision: str | Sequence[str] | None = "0004"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision, down_revision = "0005", "0004"
 
 INDEX = "ix_cell_family_col_key_report_id"
 

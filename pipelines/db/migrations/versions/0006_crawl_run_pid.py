@@ -5,22 +5,15 @@ crawl killed with SIGKILL (or by the OOM killer, or a power loss) never closes i
 stayed ``running`` forever. The next run on the same host closes every ``running`` run whose
 process is gone as ``killed`` (pipelines/db/nightly.py: ``close_stale_runs``).
 
-Revision ID: 0006
-Revises: 0005
-Create Date: 2026-12-06
+Created 2026-12-06.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0006"
-down_revision: str | Sequence[str] | None = "0005"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision, down_revision = "0006", "0005"
 
 
 def upgrade() -> None:

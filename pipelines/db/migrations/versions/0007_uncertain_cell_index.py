@@ -7,22 +7,15 @@ which reads ``report_wide``, took 470 ms on SQLite. The uncertain cells are few,
 index holding only them answers the count from a handful of entries (both engines support
 partial indexes).
 
-Revision ID: 0007
-Revises: 0006
-Create Date: 2026-12-06
+Created 2026-12-06.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0007"
-down_revision: str | Sequence[str] | None = "0006"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision, down_revision = "0007", "0006"
 
 INDEX = "ix_cell_uncertain_report_id"
 
