@@ -95,6 +95,7 @@ def split_labels(
     *,
     joiner: str = " ",
     complete: bool = False,
+    max_chars: int = MAX_LABEL_CHARS,
 ) -> list[tuple[str, Found]] | None:
     """(raw, match) of the labels found in ``parts``, left to right, the longest run of parts
     that ``match`` accepts winning at each position.
@@ -104,12 +105,13 @@ def split_labels(
     and headers come glued ("信息内容本年处理决定数量", split character by character with
     ``joiner=""``). A part no run matches is skipped; with ``complete`` the split fails (None)
     at the first such part instead, for callers that only take a cell made wholly of labels.
-    A run never exceeds ``MAX_LABEL_CHARS``, so the time is linear in the cell.
+    A run never exceeds ``max_chars`` (but is at least one part), so the time is linear in the
+    cell; a caller that knows its longest label passes that, and 0 matches each part alone.
     """
     out: list[tuple[str, Found]] = []
     start = 0
     while start < len(parts):
-        for end in range(_window_end(parts, start), start, -1):
+        for end in range(_window_end(parts, start, max_chars), start, -1):
             raw = joiner.join(parts[start:end])
             found = match(raw)
             if found is not None:
@@ -123,10 +125,10 @@ def split_labels(
     return out
 
 
-def _window_end(parts: Sequence[str], start: int) -> int:
+def _window_end(parts: Sequence[str], start: int, max_chars: int) -> int:
     """The end of the longest run of parts from ``start`` that may still be one label."""
     end, size = start, 0
-    while end < len(parts) and (end == start or size + len(parts[end]) <= MAX_LABEL_CHARS):
+    while end < len(parts) and (end == start or size + len(parts[end]) <= max_chars):
         size += len(parts[end])
         end += 1
     return end

@@ -173,22 +173,35 @@ def _label_parts(cells: list[str | None]) -> list[str | None]:
 
 
 def _wholly_labels(cell: str) -> list[str] | None:
-    """The known labels ``cell`` is made of, split on spaces, else glued ("信息内容本年处理决定
-    数量", matched character by character against the exact labels), or None."""
+    """The known labels ``cell`` is made of, split on spaces (each word a label), else glued
+    ("信息内容本年处理决定数量", matched character by character against the exact labels), or
+    None."""
     words = cell.split()
-    spaced = split_labels(words, _each_known, complete=True) if len(words) > 1 else None
-    if spaced is not None and len(spaced) == len(words):
+    if len(words) > 1 and split_labels(words, _known_word, complete=True, max_chars=0):
         return words
-    glued = split_labels(normalize_label(cell), _exactly_known, joiner="", complete=True)
+    glued = split_labels(
+        normalize_label(cell), _exact_label, joiner="", complete=True, max_chars=_longest()
+    )
     return [label for label, _ in glued] if glued and len(glued) > 1 else None
 
 
-def _each_known(word: str) -> bool | None:
-    return True if " " not in word and _known(normalize_label(word)) else None
+def _known_word(word: str) -> bool | None:
+    return _known(normalize_label(word)) or None
 
 
-def _exactly_known(label: str) -> bool | None:
-    return True if label == _HEADER_START or label in _columns() or label in _rows() else None
+def _exact_label(label: str) -> bool | None:
+    return label in _exact_labels() or None
+
+
+@cache
+def _exact_labels() -> frozenset[str]:
+    """The labels a glued header is made of: 信息内容 and every column and row label."""
+    return frozenset((_HEADER_START, *_columns(), *_rows()))
+
+
+@cache
+def _longest() -> int:
+    return max(map(len, _exact_labels()))
 
 
 def _has_values(current: tuple[str, str, list[str | None], bool] | None) -> bool:
