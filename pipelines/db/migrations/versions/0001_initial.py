@@ -19,6 +19,20 @@ def _value() -> sa.Numeric:
     return sa.Numeric(20, 5)
 
 
+def _owned_by_report(table: str) -> tuple[sa.ForeignKeyConstraint, sa.PrimaryKeyConstraint]:
+    """The keys of a table of a report's parts (cells, checks, prose figures): its own id, and
+    its report's, whose deletion takes the parts with it."""
+    return (
+        sa.ForeignKeyConstraint(
+            ["report_id"],
+            ["report.id"],
+            name=op.f(f"fk_{table}_report_id_report"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f(f"pk_{table}")),
+    )
+
+
 def upgrade() -> None:
     op.create_table(
         "authority",
@@ -83,10 +97,7 @@ def upgrade() -> None:
         sa.Column("value_source", sa.String(16), nullable=False),
         sa.Column("value_derived", _value(), nullable=True),
         sa.Column("flags", sa.JSON(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["report_id"], ["report.id"], name=op.f("fk_cell_report_id_report"), ondelete="CASCADE"
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_cell")),
+        *_owned_by_report("cell"),
         sa.UniqueConstraint(
             "report_id",
             "table_id",
@@ -113,13 +124,7 @@ def upgrade() -> None:
         sa.CheckConstraint(
             "status IN ('pass', 'fail', 'not_checkable')", name=op.f("ck_check_result_status")
         ),
-        sa.ForeignKeyConstraint(
-            ["report_id"],
-            ["report.id"],
-            name=op.f("fk_check_result_report_id_report"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_check_result")),
+        *_owned_by_report("check_result"),
     )
     op.create_index(op.f("ix_check_result_report_id"), "check_result", ["report_id"])
     op.create_index(op.f("ix_check_result_rule_id_status"), "check_result", ["rule_id", "status"])
@@ -132,13 +137,7 @@ def upgrade() -> None:
         sa.Column("value", _value(), nullable=False),
         sa.Column("span", sa.Text(), nullable=False),
         sa.Column("flags", sa.JSON(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["report_id"],
-            ["report.id"],
-            name=op.f("fk_prose_metric_report_id_report"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_prose_metric")),
+        *_owned_by_report("prose_metric"),
     )
     op.create_index(op.f("ix_prose_metric_report_id"), "prose_metric", ["report_id"])
 
