@@ -3,7 +3,7 @@
 Some portals cannot be recorded from here (no network, or no real HTML of the portal was ever
 saved), but their report text is known. For those, the pages are reconstructed around the real
 text, and the cassette says so in its PROVENANCE.md. One function per portal (泸定县 here, the
-others in ``cassette_portals.py``, page shapes per CMS family in ``cassette_shapes.py``); each
+others in ``cassette_portals.py``, page shapes per CMS family in the ``cassettes`` package); each
 writes
 ``cassettes/<spider>/<host>.yaml`` and ``PROVENANCE.md``, and the same inputs always give the
 same bytes (no clocks, sorted interactions), so re-running leaves ``git diff`` empty.
@@ -23,7 +23,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from cassette_portals import BUILDERS
-from cassette_shapes import html_interaction, pipe_text_body, write_portal
+from cassettes.material import pipe_text_body
+from cassettes.output import html_interaction, write_portal
 
 REPO = Path(__file__).resolve().parent.parent
 CASSETTES = REPO / "cassettes"

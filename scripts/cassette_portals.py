@@ -1,6 +1,6 @@
 """Cassette builders of the portal spiders, one function per portal (泸定县 is in
 build_cassettes.py). Each takes the report text from the shared material, puts it under the
-real URL of its page, arranges the pages in the portal family's shape (cassette_shapes.py),
+real URL of its page, arranges the pages in the portal family's shape (the cassettes package),
 and writes a PROVENANCE.md saying line by line what is real and what is reconstructed.
 
 Conventions, the same for every portal:
@@ -21,33 +21,19 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from cassette_shapes import (
-    CorpusText,
+from cassettes.chrome import ListItem, Site, breadcrumb, esc
+from cassettes.flipbook import flipbook_page
+from cassettes.hanweb import (
     HanwebColumn,
-    ListItem,
-    Site,
-    article_page,
-    body_interaction,
-    breadcrumb,
-    esc,
-    flipbook_page,
     hanweb_article_page,
     hanweb_column_page,
-    hanweb_dataproxy_answer,
-    html_interaction,
-    list_page,
-    markdown_body,
-    not_found,
-    paragraphs,
-    provenance,
-    text_lines,
-    trs_article_page,
-    trs_list_page,
-    ucap_article_page,
-    ucap_list_page,
-    ucap_meta_table,
-    write_portal,
+    hanweb_dataproxy,
 )
+from cassettes.link_list import article_page, list_page
+from cassettes.material import CorpusText, markdown_body, paragraphs, text_lines
+from cassettes.output import body_interaction, html_interaction, not_found, provenance, write_portal
+from cassettes.trs import trs_article_page, trs_list_page
+from cassettes.ucap import ucap_article_page, ucap_list_page, ucap_meta_table
 
 from nianbao.crawler.middlewares.cassette import Interaction
 
@@ -562,32 +548,6 @@ def guangdong_suixi(shared: Path, root: Path) -> list[Path]:
         left_out=["Other reports of the column: not in the material.", NO_ROBOTS],
     )
     return write_portal("guangdong_suixi", interactions, note, root)
-
-
-def hanweb_dataproxy(url: str, page: str, items: list[ListItem]) -> Interaction:
-    """The first ``dataproxy.jsp`` call of a Hanweb column page, with its answer.
-
-    The request (GET ``page=1`` or the classic POST, URL and form body) is made by the Hanweb
-    base's own code from the page's ``<nextgroup>`` and ``var param_…``, exactly as a
-    recording of the spider would capture it.
-    """
-    from scrapy.http import HtmlResponse
-
-    from nianbao.crawler.spiders.base.hanweb import HanwebSpider
-
-    spider = HanwebSpider(name="cassette_builder")
-    response = HtmlResponse(url, body=page.encode("utf-8"), encoding="utf-8")
-    params = spider.jpage_params(response)
-    request = spider.dataproxy_request(
-        response.urljoin(params["_endpoint"]), params, params["_paging"], 1, follow=False
-    )
-    return body_interaction(
-        request.url,
-        hanweb_dataproxy_answer(items).encode("utf-8"),
-        "text/xml; charset=utf-8",
-        method=request.method,
-        request_body=request.body if request.method == "POST" else b"",
-    )
 
 
 # --- 义乌市 (zhejiang_yiwu), Hanweb ------------------------------------------------------------
