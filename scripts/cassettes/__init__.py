@@ -10,6 +10,14 @@ given: titles, dates, names and text come from the material, and the cassette's 
 says line by line what is real and what is reconstructed. Each page starts with a comment
 saying it is reconstructed. Same input, same bytes: no clocks, sorted interactions.
 
+What each portal's pages are made of is data, ``portals.toml``: a short table per portal (the
+material file, where its first lines go, the breadcrumb, the list date, URLs the registry does
+not hold) and the PROVENANCE.md prose, read with the portal's row of ``crawler/portals.csv``
+(title, family, domains, column URL: stated there once) by :mod:`.describe`. :mod:`.build`
+hands each portal to the builder of its family (or ``shape``), which returns the pages, and
+writes the cassette and PROVENANCE.md (:mod:`.output`). ``sichuan_luding``, the first cassette,
+keeps its own page shape (:mod:`.luding`).
+
 Conventions, the same for every portal:
 - A report text goes onto its page line for line: the lines the material shows before the
   report (search box, breadcrumb, title, info line) go where such lines sit on the family's

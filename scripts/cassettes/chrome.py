@@ -78,6 +78,13 @@ def links(pairs: Iterable[Link], item: str = "li") -> str:
     )
 
 
+def side_menu(css_class: str, column: str, subcolumns: Sequence[Link]) -> str:
+    """The menu of a column's sub-columns beside its list (nothing when it has none)."""
+    if not subcolumns:
+        return ""
+    return f'<div class="{css_class}"><h3>{esc(column)}</h3><ul>\n{links(subcolumns)}\n</ul></div>'
+
+
 def breadcrumb(crumbs: Sequence[Link], label: str = "当前位置：", sep: str = " &gt; ") -> str:
     anchors = sep.join(f'<a href="{esc(href)}">{esc(text)}</a>' for text, href in crumbs)
     return f'<div class="position">{esc(label)}{anchors}</div>'
@@ -120,3 +127,28 @@ def rows(items: Iterable[ListItem]) -> str:
             f"{esc(item.title)}</a>{date}</li>"
         )
     return "\n".join(rows)
+
+
+@dataclass(frozen=True)
+class Article:
+    """A report page's parts, already HTML: its breadcrumb, the lines above the body as the
+    material prints them (title, info line …), the body, what follows it (attachments …);
+    ``column`` and ``source`` go to the ``ColumnName`` and ``ContentSource`` meta tags."""
+
+    title: str
+    crumbs: str
+    head: str
+    body: str
+    tail: str = ""
+    column: str = ""
+    source: str | None = None
+
+    def page_head(self, site: Site, extra: str = "") -> str:
+        return page_head(
+            site,
+            f"{self.title}_{site.name}",
+            extra,
+            column=self.column,
+            article=self.title,
+            source=self.source,
+        )

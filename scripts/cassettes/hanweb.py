@@ -1,16 +1,18 @@
-"""Pages of a Hanweb JCMS column: its ``<datastore>``, ``dataproxy.jsp`` answers (PORTALS.md §2)."""
+"""Pages of a Hanweb JCMS column: its ``<datastore>``, the ``dataproxy.jsp`` answers and the
+article (PORTALS.md §2)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from nianbao.crawler.middlewares.cassette import Interaction
 
-from .chrome import Link, ListItem, Site, breadcrumb, esc, footer, header, links, page_head
-from .output import body_interaction
-
-# --- Family: Hanweb JCMS -------------------------------------------------------------------
+from . import chrome
+from .chrome import Article, Link, ListItem, Site, esc
+from .describe import Portal, path_of
+from .output import Built, body_interaction, html_interaction, not_found
 
 _HANWEB_HEAD = (
     "<meta name='Generator' content='大汉版通'>\n<meta name='Author' content='大汉网络'>\n"
@@ -72,15 +74,11 @@ def hanweb_column_page(
         f"sourceContentType:1,unitid:'{jpage.unit_id}',webname:'{jpage.web_name}',"
         f"permissiontype:0,totalRecord:{len(items)}"
     )
-    side = (
-        f'<div class="lm_list"><h3>{esc(column)}</h3><ul>\n{links(subcolumns)}\n</ul></div>'
-        if subcolumns
-        else ""
-    )
-    return f"""{page_head(site, f"{column}_{site.name}", _HANWEB_HEAD, column=column)}
+    side = chrome.side_menu("lm_list", column, subcolumns)
+    return f"""{chrome.page_head(site, f"{column}_{site.name}", _HANWEB_HEAD, column=column)}
 <body>
-{header(site)}
-{breadcrumb(crumbs)}
+{chrome.header(site)}
+{chrome.breadcrumb(crumbs)}
 <div class="main">
 {side}
 <div class="lm_right">
@@ -93,7 +91,7 @@ def hanweb_column_page(
 <script>var param_{jpage.unit_id}={{{param}}};</script>
 </div>
 </div>
-{footer(site)}
+{chrome.footer(site)}
 {_HANWEB_TAIL}
 </body>
 </html>
@@ -111,34 +109,22 @@ def hanweb_dataproxy_answer(items: Sequence[ListItem], per_page: int = 15) -> st
     )
 
 
-def hanweb_article_page(
-    site: Site,
-    title: str,
-    crumbs_html: str,
-    head_html: str,
-    body_html: str,
-    tail_html: str = "",
-    *,
-    column: str,
-    source: str | None = None,
-) -> str:
+def hanweb_article_page(site: Site, article: Article) -> str:
     """A Hanweb article: Generator meta tags, the body in ``#zoom``, the hidden
     ``Produced By 大汉网络`` link at the end (PORTALS.md §2)."""
-    head = page_head(
-        site, f"{title}_{site.name}", _HANWEB_HEAD, column=column, article=title, source=source
-    )
+    head = article.page_head(site, _HANWEB_HEAD)
     return f"""{head}
 <body>
-{header(site)}
-{crumbs_html}
+{chrome.header(site)}
+{article.crumbs}
 <div class="article">
-{head_html}
+{article.head}
 <div id="zoom">
-{body_html}
+{article.body}
 </div>
-{tail_html}
+{article.tail}
 </div>
-{footer(site)}
+{chrome.footer(site)}
 {_HANWEB_TAIL}
 </body>
 </html>
@@ -168,4 +154,100 @@ def hanweb_dataproxy(url: str, page: str, items: list[ListItem]) -> Interaction:
         "text/xml; charset=utf-8",
         method=request.method,
         request_body=request.body if request.method == "POST" else b"",
+    )
+
+
+#: The text of the hidden link that ends every Hanweb page (``_HANWEB_TAIL``).
+PRODUCED_BY = "Produced By 大汉网络 大汉版通发布系统"
+
+
+def jpage_of(portal: Portal, url: str) -> HanwebColumn:
+    """The jpage parameters of the column at ``url``: its id from ``col{id}``; ``unitid`` and
+    ``webid`` are not known (1 and 1 say "reconstructed"); ``webname`` and paging from the
+    description's ``jpage`` (default: the site name, the newer GET call)."""
+    jpage = portal.get("jpage", {})
+    column_id = int(re.search(r"/col(\d+)/", url).group(1))  # type: ignore[union-attr]
+    return HanwebColumn(
+        column_id, 1, 1, jpage.get("webname", portal.site.name), jpage.get("paging", "get")
+    )
+
+
+def position(crumbs: Sequence[Link], label: str) -> str:
+    """A breadcrumb the text prints on two lines (``当前位置:首页`` / ``>A>B``), as printed."""
+    first, *rest = crumbs
+    return (
+        f'<div class="position">{esc(label)}<a href="{esc(path_of(first[1]))}">'
+        f"{esc(first[0])}</a><br>"
+        + "".join(f'&gt;<a href="{esc(href)}">{esc(name)}</a>' for name, href in rest)
+        + "</div>"
+    )
+
+
+def index_table(labels: str, values: str) -> str:
+    """The 索引号/公开方式/发布机构 row above a Hanweb article: the text's two lines as cells."""
+    cells = ("".join(f"<td>{esc(cell)}</td>" for cell in line.split()) for line in (labels, values))
+    return '<table class="xxgk_table"><tr>' + "</tr><tr>".join(cells) + "</tr></table>"
+
+
+def split_attachments(portal: Portal) -> tuple[list[str], str, list[Interaction]]:
+    """The body up to the attachments the description names, the page's tail (the 附件 links,
+    the QR line) and an empty 404 for each file (not in the material), checked against the
+    text's closing lines (附件/name for each file, the QR line, ``Produced By``)."""
+    body, files = portal.head.body, portal.links("attachments")
+    if not files:
+        return body, "", []
+    named = next(n for n, line in enumerate(body) if line.strip() == files[0][0])
+    first = max(n for n in range(named) if body[n].strip() == "附件")
+    tail = [line.strip() for line in body[first:] if line.strip()]
+    *listed, qr, produced = tail
+    assert listed == [part for name, _ in files for part in ("附件", name)], listed
+    assert produced == PRODUCED_BY, produced
+    links = "\n".join(
+        f'<p>附件</p>\n<p><a href="{esc(url)}" target="_blank">{esc(name)}</a></p>'
+        for name, url in files
+    )
+    tail_html = f'<div class="fj">\n{links}\n</div>\n<div class="qr">{esc(qr)}</div>'
+    return body[:first], tail_html, [not_found(url) for _, url in files]
+
+
+def build(portal: Portal) -> Built:
+    """A Hanweb column (or a tree of columns down to it) with its datastore, the first
+    ``dataproxy.jsp`` call of the column that lists the report, and the report page."""
+    site, crumbs, head = portal.site, portal.crumbs, portal.head
+    interactions = []
+    for n, (name, url) in portal.column_levels():
+        items, subcolumns = portal.level_lists(n)
+        page = hanweb_column_page(
+            site, name, jpage_of(portal, url), crumbs[: n + 1], items, subcolumns
+        )
+        interactions.append(html_interaction(url, page))
+        if items:
+            interactions.append(hanweb_dataproxy(url, page, items))
+    source, head_html = None, "\n".join(head.html)
+    if "table" in head.lines:
+        labels, values = head.lines["table"]
+        source = dict(zip(labels.split(), values.split(), strict=True)).get("发布机构")
+        head_html = head_html.replace("<table>", index_table(labels, values))
+    if len(head.lines.get("crumbs", ())) == 2:
+        label, names = head.crumb_label_and_names()
+        assert names == [name for name, _ in crumbs], f"{portal.name}: breadcrumb {names}"
+        crumbs_html = position(crumbs, label)
+    else:
+        crumbs_html = portal.crumbs_html()
+    body, tail_html, files = split_attachments(portal)
+    article = Article(
+        portal.title,
+        crumbs_html,
+        head_html,
+        portal.body_html(body),
+        tail_html,
+        column=crumbs[-1][0],
+        source=source,
+    )
+    return Built(
+        [
+            *interactions,
+            html_interaction(portal.article, hanweb_article_page(site, article)),
+            *files,
+        ]
     )

@@ -4,7 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .chrome import Link, ListItem, Site, breadcrumb, esc, footer, header, links, page_head, rows
+from .chrome import (
+    Article,
+    Link,
+    ListItem,
+    Site,
+    breadcrumb,
+    esc,
+    footer,
+    header,
+    page_head,
+    rows,
+    side_menu,
+)
+from .describe import Portal
+from .output import Built, body_interaction, html_interaction
 
 
 def list_page(
@@ -15,11 +29,7 @@ def list_page(
     subcolumns: Sequence[Link] = (),
 ) -> str:
     """A column page of a plain county CMS: breadcrumb, sub-column menu, list, empty pager."""
-    side = (
-        f'<div class="side"><h3>{esc(column)}</h3><ul>\n{links(subcolumns)}\n</ul></div>'
-        if subcolumns
-        else ""
-    )
+    side = side_menu("side", column, subcolumns)
     return f"""{page_head(site, f"{column}_{site.name}", column=column)}
 <body>
 {header(site)}
@@ -40,37 +50,47 @@ def list_page(
 """
 
 
-def article_page(
-    site: Site,
-    title: str,
-    crumbs_html: str,
-    head_html: str,
-    body_html: str,
-    tail_html: str = "",
-    *,
-    column: str = "",
-    source: str | None = None,
-    page_title: str | None = None,
-) -> str:
-    """A report page of a plain county CMS: ``head_html`` (the title and info lines as the
-    material prints them), the body in ``div.article-content#zoom``, then ``tail_html``."""
-    head = page_head(
-        site, page_title or f"{title}_{site.name}", column=column, article=title, source=source
-    )
+def article_page(site: Site, article: Article) -> str:
+    """A report page of a plain county CMS: the head lines, the body in
+    ``div.article-content#zoom``, then the tail."""
+    head = article.page_head(site)
     return f"""{head}
 <body>
 {header(site)}
-{crumbs_html}
+{article.crumbs}
 <div class="article">
 <div class="article-head">
-{head_html}
+{article.head}
 </div>
 <div class="article-content" id="zoom">
-{body_html}
+{article.body}
 </div>
-{tail_html}
+{article.tail}
 </div>
 {footer(site)}
 </body>
 </html>
 """
+
+
+def build(portal: Portal) -> Built:
+    """A county column (or a tree of columns down to it) and the report page: the body is the
+    text's paragraphs, its Markdown, or the report's PDF as the page's one attachment."""
+    site, crumbs, head = portal.site, portal.crumbs, portal.head
+    interactions = [
+        html_interaction(url, list_page(site, name, crumbs[: n + 1], *portal.level_lists(n)))
+        for n, (name, url) in portal.column_levels()
+    ]
+    if "pdf" in portal.data:
+        pdf, url = portal.read_bytes("pdf"), portal.get("file")
+        assert pdf.startswith(b"%PDF"), f"{portal.name}: not a PDF"
+        interactions.append(body_interaction(url, pdf, "application/pdf"))
+        body = f'<p>附件：<a href="{esc(url)}" target="_blank">{esc(portal.title)}.pdf</a></p>'
+    else:
+        body = portal.body_html()
+    article = Article(
+        portal.title, portal.crumbs_html(), "\n".join(head.html), body, column=crumbs[-1][0]
+    )
+    page = article_page(site, article)
+    interactions.append(html_interaction(portal.article, page))
+    return Built(interactions)

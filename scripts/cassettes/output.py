@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from nianbao.crawler.middlewares.cassette import Interaction, cassette_filename, write_cassette
 
 HTML_HEADERS = {"Content-Type": "text/html; charset=utf-8"}
+
+
+@dataclass
+class Built:
+    """What a family builder makes of a portal: the cassette's interactions, and the lines of
+    PROVENANCE.md's "Real" list that it states itself (before the description's own)."""
+
+    interactions: list[Interaction]
+    real: list[str] = field(default_factory=list)
+
 
 # --- Interactions and files ----------------------------------------------------------------
 
@@ -44,36 +55,42 @@ def write_portal(
     return [*paths, folder / "PROVENANCE.md"]
 
 
+#: The last line of every built cassette's "left out" list.
+NO_ROBOTS = "No `robots.txt`: the cassette middleware answers it with a synthetic 404 on replay."
+
+
 def provenance(
     spider: str,
     title: str,
     real: Sequence[str],
     reconstructed: Sequence[str],
     left_out: Sequence[str],
+    reconstructed_note: str = "",
 ) -> str:
-    """PROVENANCE.md in one shape for every built cassette."""
+    """PROVENANCE.md in one shape for every built cassette: what is real, what reconstructed,
+    what left out (``robots.txt`` always), and that no figure was invented."""
 
     def items(lines: Sequence[str]) -> str:
         return "\n".join(f"- {line}" for line in lines)
 
+    intro = f"{title}\n\n" if title else ""
+    note = f" ({reconstructed_note})" if reconstructed_note else ""
     return f"""# {spider} cassette: provenance
 
-{title}
-
-Built by `scripts/build_cassettes.py {spider}` from the shared material; re-running the
+{intro}Built by `scripts/build_cassettes.py {spider}` from the shared material; re-running the
 script gives byte-identical files. Do not edit the cassette by hand.
 
 ## Real
 
 {items(real)}
 
-## Reconstructed
+## Reconstructed{note}
 
 {items(reconstructed)}
 
 ## Left out rather than invented
 
-{items(left_out)}
+{items([*left_out, NO_ROBOTS])}
 
 No figure on these pages was invented.
 """

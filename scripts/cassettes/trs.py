@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .chrome import Link, ListItem, Site, esc, footer, header, page_head, rows
+from .describe import Portal
+from .output import Built, html_interaction
 
 # --- Family: TRS WCM -----------------------------------------------------------------------
 
@@ -75,3 +77,17 @@ def trs_article_page(
 </body>
 </html>
 """
+
+
+def build(portal: Portal) -> Built:
+    """A TRS column page listing the report, and the report page with its ``TRS_Editor`` body."""
+    site, crumbs, column = portal.site, portal.crumbs, portal.crumbs[-1][0]
+    article = trs_article_page(
+        site, portal.title, crumbs, "\n".join(portal.head.html), portal.body_html(), column=column
+    )
+    return Built(
+        [
+            html_interaction(portal.column, trs_list_page(site, column, crumbs, [portal.item()])),
+            html_interaction(portal.article, article),
+        ]
+    )
