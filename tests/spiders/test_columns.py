@@ -17,7 +17,6 @@ from scrapy.utils.test import get_crawler
 from nianbao.crawler.spiders.base.annual_report import (
     META_YEAR,
     is_attachment_url,
-    period_year,
 )
 from nianbao.crawler.spiders.base.columns import (
     column_year,
@@ -26,6 +25,7 @@ from nianbao.crawler.spiders.base.columns import (
     registered_domain,
 )
 from nianbao.crawler.spiders.base.link_list import LinkListSpider
+from nianbao.parsers.titles import period_year
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED = Path(os.environ.get("NIANBAO_SHARED") or REPO.parent / "shared")

@@ -27,28 +27,14 @@ from nianbao.crawler.spiders.base.columns import (
     is_below,
     names_nianbao_column,
 )
-
-#: PORTALS.md §5: ``pre`` or ``post`` names the authority, ``year`` is the year reported on.
-#: Also accepted: 政府资讯公开 (a few mainland portals), a missing 政府 (信息公开年报 columns) and
-#: 年报 in place of 年度报告.
-REPORT_TITLE = re.compile(
-    r"^(?P<pre>.*?)(?P<year>(?:19|20)\d{2})\s*年度?(?P<post>.*?)"
-    r"(?:政府)?(?:信息|资讯)公开(?:工作)?(?:年度)?(?:工作)?(?:报告|年报)"
+from nianbao.parsers.titles import (
+    NOT_REPORT,
+    REPORT_TITLE,
+    is_report_title,
+    period_year,
+    squash,
+    title_facts,
 )
-
-#: Titles that match :data:`REPORT_TITLE` but are not a report (SPEC.md §8 "Not reports"):
-#: notices about compiling reports (关于做好…年度报告编制发布工作的通知, …有关事项的通知), the
-#: 格式/模板 notices, requests for submissions, and 解读/图解 pages that retell a report published
-#: on its own page. A bare 通知 or 编制 is not enough: some governments publish their report as
-#: 关于印发《…年度报告》的通知, and 机构编制委员会办公室 publish reports of their own.
-#: 政府网站工作年度报表 and 法治政府建设年度报告 never match the pattern, but are listed so the
-#: rule reads as the spec does.
-NOT_REPORT = re.compile(
-    r"做好|编制(?:发布|工作|指南|要求|说明)|报送|有关事项|格式|模板|模版|征求意见|解读|图解"
-    r"|年度报表|工作报表|法治政府建设|企业年报"
-)
-
-_AUTHORITY_NOISE = re.compile(r"^关于|关于$|的$|[\s《》“”\"'【】\[\]（）()〔〕﹝﹞<>:：_—-]")
 
 #: Attachment types a report is published as (PORTALS.md §5).
 ATTACHMENT_SUFFIXES: tuple[str, ...] = (".pdf", ".doc", ".docx", ".wps", ".xls", ".xlsx")
@@ -91,50 +77,6 @@ CARRIED_META: tuple[str, ...] = (META_ROOT, META_DEPTH, META_YEAR, META_FAMILY)
 
 STAT_PREFIX = "nianbao/spider"
 STAT_BLOCKED = "nianbao/blocked"
-
-
-def _squash(text: str | None) -> str:
-    return re.sub(r"\s+", " ", text or "").strip()
-
-
-def title_facts(
-    title: str | None, pattern: re.Pattern[str] = REPORT_TITLE
-) -> tuple[str | None, int | None]:
-    """(authority as printed, year reported on) from a report title; ``(None, None)`` if none.
-
-    The authority is the text before the year, or after it when the title starts with the
-    year (``2023年下各镇…``); 关于/的, brackets and spaces are dropped, nothing is added (the
-    parsers make 渔洋镇 into 渔洋镇人民政府, not the spider).
-    """
-    match = pattern.search(_squash(title))
-    if match is None:
-        return None, None
-    name = match.group("pre").strip() or match.group("post").strip()
-    authority = _AUTHORITY_NOISE.sub("", name) or None
-    return authority, int(match.group("year"))
-
-
-def is_report_title(
-    title: str | None,
-    pattern: re.Pattern[str] = REPORT_TITLE,
-    not_report: re.Pattern[str] = NOT_REPORT,
-) -> bool:
-    """Whether a link or page title names a 政府信息公开工作年度报告 (see :data:`NOT_REPORT`)."""
-    text = _squash(title)
-    return bool(pattern.search(text)) and not not_report.search(text)
-
-
-#: The statistics period names the year reported on (SPEC.md §8: title → 统计期限 → …), typos
-#: included: 统计期限自201911日起 (耒阳, corpus text 003) still starts with 2019.
-_PERIOD_YEAR = re.compile(
-    r"统计(?:期限|时限|时间|期间|周期)\s*(?:为|是|从|自|：|:){0,2}\s*((?:19|20)\d{2})\s*年?"
-)
-
-
-def period_year(text: str | None) -> int | None:
-    """The year of the report's statistics period (统计期限为2024年1月1日至…), else None."""
-    match = _PERIOD_YEAR.search(re.sub(r"\s+", "", text or ""))
-    return int(match.group(1)) if match else None
 
 
 def iso_date(text: str | None) -> str | None:
@@ -337,9 +279,7 @@ class AnnualReportSpider(scrapy.Spider):
             href = link.attrib["href"].strip()
             if not href or href.lower().startswith(("javascript:", "mailto:", "#")):
                 continue
-            text = _squash(link.attrib.get("title")) or _squash(
-                " ".join(link.css("::text").getall())
-            )
+            text = squash(link.attrib.get("title")) or squash(" ".join(link.css("::text").getall()))
             year = column_year(text)
             extra = self.subcolumn_text_re is not None and self.subcolumn_text_re.search(text)
             if not (
@@ -437,15 +377,15 @@ class AnnualReportSpider(scrapy.Spider):
         The first that names a report wins (an ``<h1>`` is often the site logo, a ``<title>``
         often ends with the site name: ``…年度报告_泸定县人民政府``); else the first non-empty.
         """
-        title_tag = _squash(response.css("title::text").get())
+        title_tag = squash(response.css("title::text").get())
         candidates = [
-            _squash(response.css('meta[name="ArticleTitle"]::attr(content)').get()),
-            *(_squash(" ".join(h1.css("::text").getall())) for h1 in response.css("h1")),
+            squash(response.css('meta[name="ArticleTitle"]::attr(content)').get()),
+            *(squash(" ".join(h1.css("::text").getall())) for h1 in response.css("h1")),
             # Every part: the site name may come last (…报告_泸定县人民政府) or first, as on
             # flip-book pages (Page 8 - 威海市文登区信访局2022年…报告).
             *re.split(r"\s*[-_|｜—–－]\s*", title_tag),
             title_tag,
-            _squash(list_title),
+            squash(list_title),
         ]
         present = [candidate for candidate in candidates if candidate]
         reports = [candidate for candidate in present if self.is_report_title(candidate)]
