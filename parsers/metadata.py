@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import authority as text_authority
+from .dates import PUBLISHED_LABELS, to_date
 from .titles import (
     authority_from_title,
     find_title,
@@ -27,10 +28,8 @@ from .titles import (
 _YEAR_IN_PROSE = re.compile(
     r"((?:19|20)\d{2})\s*年度?(?:政府信息公开|政务公开)(?:工作)?(?:年度)?(?:报告|年报)"
 )
-_DATE = re.compile(r"((?:19|20)\d{2})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
 _PUBLISHED_LABEL = re.compile(
-    r"(?:发布日期|发布时间|发文日期|成文日期|公开日期)\s*[:：]?\s*((?:19|20)\d{2}[-年/.]\s*\d{1,2}"
-    r"[-月/.]?\s*\d{1,2})"
+    rf"(?:{PUBLISHED_LABELS})\s*[:：]?\s*((?:19|20)\d{{2}}[-年/.]\s*\d{{1,2}}[-月/.]?\s*\d{{1,2}})"
 )
 _SOURCE_LABEL = re.compile(
     r"(?:信息来源|发布机构|来源|发文机关)\s*[:：]\s*([^\s:：]{2,40}?)(?=\s|$|发布|浏览|时间|日期)"
@@ -83,20 +82,10 @@ def canonical_authority(name: str, publisher: str | None = None) -> str:
 
 def find_published(text: str, meta_date: str | None = None) -> dt.date | None:
     for candidate in (meta_date, *(m.group(1) for m in _PUBLISHED_LABEL.finditer(text))):
-        date = _to_date(candidate)
+        date = to_date(candidate)
         if date is not None:
             return date
     return None
-
-
-def _to_date(text: str | None) -> dt.date | None:
-    match = _DATE.search(text or "")
-    if not match:
-        return None
-    try:
-        return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
-    except ValueError:
-        return None
 
 
 def find_publisher(text: str, meta_source: str | None = None) -> str | None:
@@ -191,7 +180,7 @@ def extract_metadata(
         title_match = find_title([meta["title"]])
     found = Metadata()
     found.title = declared or (title_match.string if title_match else None)
-    found.published = find_published(text, meta.get("PubDate")) or _to_date(
+    found.published = find_published(text, meta.get("PubDate")) or to_date(
         _str(hints.get("published"))
     )
     found.publisher = find_publisher(text, meta.get("ContentSource"))

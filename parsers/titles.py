@@ -193,15 +193,17 @@ def authority_from_title(match: re.Match[str], lines: list[str]) -> str | None:
 _PERIOD_YEAR = re.compile(
     rf"统计(?:期限|时限|时间|期间|周期)\s*(?:为|是|从|自|：|:){{0,2}}\s*({YEAR})\s*年?"
 )
-#: 统计期限为2024年1月1日至…, also with the 年/月 lost (自201911日起至20191231日止).
-_STAT_PERIOD = re.compile(
-    rf"统计(?:期限|时间|时限|区间|期间|周期)[^0-9。]{{0,12}}({YEAR})\s*"
-    r"(?:年\s*0?1\s*月\s*0?1\s*日|0?1\s*0?1\s*日)"
-)
-#: A whole calendar year as a period without the word 统计 (数据自2022年1月1日起至12月31日止).
-_WHOLE_YEAR = re.compile(
-    rf"({YEAR})\s*年\s*0?1\s*月\s*0?1\s*日\s*起?\s*(?:至|到|—|－|-|~|～)\s*"
-    rf"(?:{YEAR}\s*年\s*)?12\s*月\s*31\s*日"
+_JANUARY_1 = r"年\s*0?1\s*月\s*0?1\s*日"
+#: How a period that starts on 1 January is stated, tried in this order (group 1 is its year):
+#: 统计期限为2024年1月1日至…, also with the 年/月 lost (自201911日起至20191231日止); else a whole
+#: calendar year without the word 统计 (数据自2022年1月1日起至12月31日止).
+_PERIODS = (
+    re.compile(
+        rf"统计(?:期限|时间|时限|区间|期间|周期)[^0-9。]{{0,12}}({YEAR})\s*(?:{_JANUARY_1}|0?1\s*0?1\s*日)"
+    ),
+    re.compile(
+        rf"({YEAR})\s*{_JANUARY_1}\s*起?\s*(?:至|到|—|－|-|~|～)\s*(?:{YEAR}\s*年\s*)?12\s*月\s*31\s*日"
+    ),
 )
 
 
@@ -213,4 +215,8 @@ def period_year(text: str | None) -> int | None:
 
 def statistics_period(text: str) -> re.Match[str] | None:
     """The sentence stating the statistics period (its group 1 is the year reported on)."""
-    return _STAT_PERIOD.search(text) or _WHOLE_YEAR.search(text)
+    for pattern in _PERIODS:
+        match = pattern.search(text)
+        if match:
+            return match
+    return None

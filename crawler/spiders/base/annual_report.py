@@ -27,6 +27,7 @@ from nianbao.crawler.spiders.base.columns import (
     is_below,
     names_nianbao_column,
 )
+from nianbao.parsers.dates import PUBLISHED_LABELS, iso_date
 from nianbao.parsers.titles import (
     NOT_REPORT,
     REPORT_TITLE,
@@ -45,12 +46,11 @@ _MEDIA_SUFFIXES = frozenset(
     {"jpg", "jpeg", "png", "gif", "bmp", "webp", "svg", "swf", "flv", "mp4", "mp3", "css", "js"}
 )
 
-_DATE = re.compile(r"((?:19|20)\d{2})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
 #: A date is only taken from the page when a label says it is the publication date: report
 #: text is full of other dates (统计期限为2024年1月1日至…). A bare 时间 counts only on its own
 #: (``来源:本网 | 时间:2022-01-07``), not as the end of 采集时间, 更新时间 ….
 _PAGE_DATE = re.compile(
-    r"(?:发布日期|发布时间|公开日期|发文日期|成文日期|(?<![\u4e00-\u9fff])(?:日期|时间))\s*[:：]?\s*"
+    rf"(?:{PUBLISHED_LABELS}|(?<![\u4e00-\u9fff])(?:日期|时间))\s*[:：]?\s*"
     r"((?:19|20)\d{2}\s*[-年/.]\s*\d{1,2}\s*[-月/.]\s*\d{1,2})"
 )
 #: Dates in URLs: TRS ``t20230119_…``, Hanweb ``/art/2024/1/16/``.
@@ -77,17 +77,6 @@ CARRIED_META: tuple[str, ...] = (META_ROOT, META_DEPTH, META_YEAR, META_FAMILY)
 
 STAT_PREFIX = "nianbao/spider"
 STAT_BLOCKED = "nianbao/blocked"
-
-
-def iso_date(text: str | None) -> str | None:
-    """The first date in ``text`` as ``YYYY-MM-DD`` (2020年08月02日, 2020-09-11 08:38 …)."""
-    match = _DATE.search(text or "")
-    if match is None:
-        return None
-    try:
-        return dt.date(*(int(part) for part in match.groups())).isoformat()
-    except ValueError:
-        return None
 
 
 def url_date(url: str) -> str | None:

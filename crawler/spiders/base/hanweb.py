@@ -28,7 +28,8 @@ import scrapy
 from parsel import Selector
 from scrapy.http import Response, TextResponse
 
-from nianbao.crawler.spiders.base.annual_report import AnnualReportSpider, iso_date
+from nianbao.crawler.spiders.base.annual_report import AnnualReportSpider
+from nianbao.parsers.dates import iso_date
 
 #: ``/col/col33718/index.html`` (also ``/col/col33718/`` and Zhejiang's ``/col/col1229…/``).
 _COLUMN_URL = re.compile(r"/col/col(\d+)/")

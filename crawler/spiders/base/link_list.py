@@ -16,7 +16,8 @@ import scrapy
 from parsel import Selector
 from scrapy.http import Response, TextResponse
 
-from nianbao.crawler.spiders.base.annual_report import AnnualReportSpider, iso_date
+from nianbao.crawler.spiders.base.annual_report import AnnualReportSpider
+from nianbao.parsers.dates import iso_date
 
 #: Pager link texts that mean "the next page".
 NEXT_TEXTS = frozenset({"下一页", "下页", "后页", "下一页>", "下一页>>", ">", ">>", "›", "»"})
