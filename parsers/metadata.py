@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from . import authority as text_authority
 from .dates import PUBLISHED_LABELS, to_date
+from .model import ReportMetadata
 from .titles import (
     authority_from_title,
     find_title,
@@ -43,17 +44,9 @@ _SHORT_GOVERNMENT = re.compile(r"(?<=[省市州县区旗镇乡])政府$")
 
 
 @dataclass(slots=True)
-class Metadata:
-    title: str | None = None
-    authority: str | None = None
-    publisher: str | None = None
-    report_year: int | None = None
-    year_source: str | None = None
-    year_evidence: str | None = None
-    authority_source: str | None = None
-    authority_evidence: str | None = None
-    published: dt.date | None = None
-    index_no: str | None = None
+class Metadata(ReportMetadata):
+    """The report's metadata as :func:`extract_metadata` found it."""
+
     #: (code, detail) warnings about the metadata: a county department without its county,
     #: a title year that the statistics period contradicts.
     warnings: list[tuple[str, str]] = field(default_factory=list)
