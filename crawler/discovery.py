@@ -23,7 +23,7 @@ from urllib.parse import urldefrag, urlsplit
 import scrapy
 from scrapy.http import Response, TextResponse
 
-from nianbao.crawler.spiders.base.annual_report import META_ROOT
+from nianbao.crawler.spiders.base.column_walk import META_ROOT
 from nianbao.crawler.spiders.base.columns import (
     NIANBAO_COLUMN_TEXT,
     folder,

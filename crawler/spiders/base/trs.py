@@ -19,8 +19,8 @@ from urllib.parse import urljoin, urlsplit
 from scrapy.http import Response, TextResponse
 
 from nianbao.crawler.items import ReportPage
-from nianbao.crawler.spiders.base.annual_report import is_attachment_url
 from nianbao.crawler.spiders.base.link_list import LinkListSpider
+from nianbao.crawler.spiders.base.pages import is_attachment_url
 
 _COUNT_PAGE = re.compile(r"\bvar\s+countPage\s*=\s*(\d+)")
 _CURRENT_PAGE = re.compile(r"\bvar\s+currentPage\s*=\s*(\d+)")
