@@ -47,11 +47,16 @@ class ColumnWalker:
     and ``inc_stat``).
 
     Tune: ``subcolumn_depth`` (3): how far below a column its sub-columns are walked;
-    ``subcolumn_text_re``: further link texts to walk as sub-columns.
+    ``subcolumn_text_re``: further link texts to walk as sub-columns; ``list_page_limit``
+    (200): at most this many list pages (or API calls) per column; ``article_body_css``: where
+    a report's body sits on its page (inspection only: the pipelines parse the whole page).
+    Each family documents what the last two mean for it and sets its own values.
     """
 
     subcolumn_depth: ClassVar[int] = 3
     subcolumn_text_re: ClassVar[re.Pattern[str] | None] = None
+    list_page_limit: ClassVar[int] = 200
+    article_body_css: ClassVar[str] = ""
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         # Unlike Scrapy's default, the column pages go through the duplicate filter, so that a
@@ -68,6 +73,21 @@ class ColumnWalker:
         """
         root = response_meta(response).get(META_ROOT) or folder(response.url)
         return is_below(url, root)
+
+    def list_page(self, response: Response) -> TextResponse | None:
+        """The list page a family's callback reads, counted under ``list_pages``; ``None``
+        (the callback returns) for an anti-bot answer or a page that is not text."""
+        if self.blocked(response) or not isinstance(response, TextResponse):
+            return None
+        self.inc_stat("list_pages")
+        return response
+
+    def walk_column(
+        self, response: TextResponse, links: Iterable[tuple[str, str, str | None]]
+    ) -> Iterator[scrapy.Request]:
+        """A column page's report ``links`` (see :meth:`report_links`), then its sub-columns."""
+        yield from self.report_links(links, self.walk_meta(response))
+        yield from self.subcolumn_requests(response)
 
     def walk_meta(self, response: Response, **changes: Any) -> dict[str, Any]:
         """The walk's state (:data:`CARRIED_META`) handed from a page to the pages it leads to."""

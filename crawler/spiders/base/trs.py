@@ -63,7 +63,7 @@ class TrsSpider(LinkListSpider):
     list_link_css: ClassVar[str] = "ul li a, table a, .list a"
     page_stem: ClassVar[str] = "index"
     page_ext: ClassVar[str] = "html"
-    article_body_css: ClassVar[str] = '[class*="TRS_UEDITOR"], .TRS_Editor'
+    article_body_css = '[class*="TRS_UEDITOR"], .TRS_Editor'
 
     def page_count(self, response: TextResponse) -> int:
         """Hook: how many list pages the column has (1 when the script does not say)."""
