@@ -20,7 +20,7 @@ from scrapy.spiderloader import get_spider_loader
 from spider_runs import Replay, module_portal_spiders, portal_spiders
 
 from nianbao.crawler.commands.settings import build_settings
-from nianbao.crawler.middlewares.cassette import load_interactions
+from nianbao.crawler.middlewares.cassette_yaml import load_interactions
 from nianbao.crawler.spiders.base.families import FAMILY_BASES
 from nianbao.crawler.spiders.registry import DEFAULT, read_rows
 from nianbao.parsers.titles import is_report_title
