@@ -44,7 +44,7 @@ def serve(port_file: str, pages: int, per_list: int) -> None:
     from twisted.web import resource as web_resource
     from twisted.web import server
 
-    from nianbao.crawler.middlewares.cassette import load_interactions
+    from nianbao.crawler.middlewares.cassette_yaml import load_interactions
 
     report = next(
         i.body for i in load_interactions(ROOT / "cassettes/sichuan_luding") if i.url == REPORT_URL

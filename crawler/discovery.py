@@ -23,7 +23,7 @@ from urllib.parse import urldefrag, urlsplit
 import scrapy
 from scrapy.http import Response, TextResponse
 
-from nianbao.crawler.spiders.base.annual_report import META_ROOT, title_facts
+from nianbao.crawler.spiders.base.column_walk import META_ROOT
 from nianbao.crawler.spiders.base.columns import (
     NIANBAO_COLUMN_TEXT,
     folder,
@@ -32,6 +32,7 @@ from nianbao.crawler.spiders.base.columns import (
 )
 from nianbao.crawler.spiders.base.families import family_scores
 from nianbao.crawler.spiders.generic import META_SEARCH, GenericSpider
+from nianbao.parsers.titles import title_facts
 
 META_COLUMN = "nianbao_discover_column"
 META_START = "nianbao_discover_start"

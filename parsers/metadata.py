@@ -10,34 +10,27 @@ flagged last resort.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import re
 from dataclasses import dataclass, field
 
 from . import authority as text_authority
+from .dates import PUBLISHED_LABELS, to_date
+from .model import ReportMetadata
+from .titles import (
+    authority_from_title,
+    find_title,
+    match_title,
+    single_title,
+    statistics_period,
+    title_candidate,
+)
 
-_TITLE = re.compile(
-    r"(?P<pre>[^\s，。,;；:：|｜]{0,40}?)(?P<year>(?:19|20)\d{2})\s*年度?\s*(?P<post>[^\s，。,]{0,40}?)"
-    r"政府(?:信息|资讯)公开(?:工作)?(?:年度)?(?:工作)?(?:报告|年报)"
-)
-#: 统计期限为2024年1月1日至…, also with the 年/月 lost (自201911日起至20191231日止).
-_STAT_PERIOD = re.compile(
-    r"统计(?:期限|时间|时限|区间|期间|周期)[^0-9。]{0,12}((?:19|20)\d{2})\s*"
-    r"(?:年\s*0?1\s*月\s*0?1\s*日|0?1\s*0?1\s*日)"
-)
-#: A whole calendar year as a period without the word 统计 (数据自2022年1月1日起至12月31日止).
-_WHOLE_YEAR = re.compile(
-    r"((?:19|20)\d{2})\s*年\s*0?1\s*月\s*0?1\s*日\s*起?\s*(?:至|到|—|－|-|~|～)\s*"
-    r"(?:(?:19|20)\d{2}\s*年\s*)?12\s*月\s*31\s*日"
-)
 #: The report named in a sentence: 现面向社会公开2022年度政府信息公开年度报告.
 _YEAR_IN_PROSE = re.compile(
     r"((?:19|20)\d{2})\s*年度?(?:政府信息公开|政务公开)(?:工作)?(?:年度)?(?:报告|年报)"
 )
-_DATE = re.compile(r"((?:19|20)\d{2})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
 _PUBLISHED_LABEL = re.compile(
-    r"(?:发布日期|发布时间|发文日期|成文日期|公开日期)\s*[:：]?\s*((?:19|20)\d{2}[-年/.]\s*\d{1,2}"
-    r"[-月/.]?\s*\d{1,2})"
+    rf"(?:{PUBLISHED_LABELS})\s*[:：]?\s*((?:19|20)\d{{2}}[-年/.]\s*\d{{1,2}}[-月/.]?\s*\d{{1,2}})"
 )
 _SOURCE_LABEL = re.compile(
     r"(?:信息来源|发布机构|来源|发文机关)\s*[:：]\s*([^\s:：]{2,40}?)(?=\s|$|发布|浏览|时间|日期)"
@@ -51,76 +44,12 @@ _SHORT_GOVERNMENT = re.compile(r"(?<=[省市州县区旗镇乡])政府$")
 
 
 @dataclass(slots=True)
-class Metadata:
-    title: str | None = None
-    authority: str | None = None
-    publisher: str | None = None
-    report_year: int | None = None
-    year_source: str | None = None
-    year_evidence: str | None = None
-    authority_source: str | None = None
-    authority_evidence: str | None = None
-    published: dt.date | None = None
-    index_no: str | None = None
+class Metadata(ReportMetadata):
+    """The report's metadata as :func:`extract_metadata` found it."""
+
     #: (code, detail) warnings about the metadata: a county department without its county,
     #: a title year that the statistics period contradicts.
     warnings: list[tuple[str, str]] = field(default_factory=list)
-
-
-# Flip-book "Page 8 - <title>" and metadata labels in front of a title.
-_TITLE_PREFIX = re.compile(r"^(?:Page\d+-|(?:名称|标题|信息名称|文章标题|文件下载)[:：]?)")
-#: What every line _TITLE_PREFIX changes starts with: the regex runs only on those.
-_TITLE_PREFIX_STARTS = ("Page", "名称", "标题", "信息名称", "文章标题", "文件下载")
-_MAX_TITLE = 60  # a title line is short; a prose sentence naming the report is not a title
-
-
-def title_candidate(line: str) -> str:
-    """A line as a title: Markdown '#', prefixes and spaces removed (PDF text and
-    transcriptions space titles out: "# 沐阳县人民政府 2025 年 …")."""
-    candidate = "".join(line.lstrip("#").split())  # str.split's whitespace is re's \s
-    if candidate.startswith(_TITLE_PREFIX_STARTS):
-        return _TITLE_PREFIX.sub("", candidate)
-    return candidate
-
-
-def _match_title(candidate: str) -> re.Match[str] | None:
-    if len(candidate) > _MAX_TITLE or "年" not in candidate:
-        return None
-    if "政府信息公开" not in candidate and "政府资讯公开" not in candidate:
-        return None  # literals every title holds: most lines are rejected without the regex
-    return _TITLE.search(candidate)
-
-
-def find_title(lines: list[str]) -> re.Match[str] | None:
-    """The first title-like line among ``lines``; a title wrapped over two lines (neither of
-    which is a title alone) is joined."""
-    cleaned = [title_candidate(line or "") for line in lines]
-    for index, line in enumerate(cleaned):
-        match = _match_title(line)
-        if match:
-            return match
-        following = cleaned[index + 1] if index + 1 < len(cleaned) else ""
-        if following and not _match_title(following):
-            match = _match_title(line + following)
-            if match:
-                return match
-    return None
-
-
-def _title_name(match: re.Match[str]) -> str:
-    return match.group("pre") or match.group("post")
-
-
-def authority_from_title(match: re.Match[str], lines: list[str]) -> str | None:
-    name = _title_name(match)
-    if not name:
-        # The authority on its own line above the title: "洪泽区人民政府 / 2023 年…报告".
-        cleaned = [title_candidate(line) for line in lines[:40]]
-        index = next((i for i, line in enumerate(cleaned) if match.string == line), 0)
-        above = cleaned[index - 1] if index > 0 else ""
-        name = above if len(above) <= 30 and not _TITLE.search(above) else ""
-    name = re.sub(r"^关于|的$|[《》“”\"]", "", name or "").strip()
-    return name or None
 
 
 def canonical_authority(name: str, publisher: str | None = None) -> str:
@@ -146,20 +75,10 @@ def canonical_authority(name: str, publisher: str | None = None) -> str:
 
 def find_published(text: str, meta_date: str | None = None) -> dt.date | None:
     for candidate in (meta_date, *(m.group(1) for m in _PUBLISHED_LABEL.finditer(text))):
-        date = _to_date(candidate)
+        date = to_date(candidate)
         if date is not None:
             return date
     return None
-
-
-def _to_date(text: str | None) -> dt.date | None:
-    match = _DATE.search(text or "")
-    if not match:
-        return None
-    try:
-        return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
-    except ValueError:
-        return None
 
 
 def find_publisher(text: str, meta_source: str | None = None) -> str | None:
@@ -201,11 +120,6 @@ def find_report_year(
     return year, source
 
 
-def statistics_period(text: str) -> re.Match[str] | None:
-    """The sentence stating the statistics period (its group 1 is the year reported on)."""
-    return _STAT_PERIOD.search(text) or _WHOLE_YEAR.search(text)
-
-
 def _year_with_evidence(
     title_match: re.Match[str] | None, text: str
 ) -> tuple[int | None, str | None, str | None]:
@@ -242,33 +156,6 @@ def year_from_prose(text: str) -> int | None:
     return max(set(years), key=lambda y: (years.count(y), -years.index(y)))
 
 
-def _single_title(lines: list[str]) -> re.Match[str] | None:
-    """The title line of the text, or None when it names several reports (a list page).
-
-    The same title printed twice, once with more of the organ's name (名称 宿迁市… and
-    宿迁市…), is one report: names that end with one another agree.
-    """
-    # find_title over every two-line window of the head, each line cleaned and matched once.
-    cleaned = [title_candidate(line or "") for line in lines[:40]]
-    alone = [_match_title(line) for line in cleaned] + [None]
-    matches = []
-    for index, line in enumerate(cleaned):
-        match = alone[index]
-        following = cleaned[index + 1] if index + 1 < len(cleaned) else ""
-        if match is None and following and alone[index + 1] is None:
-            match = _match_title(line + following)
-        match = match or alone[index + 1]
-        if match:
-            matches.append(match)
-    if not matches or len({m.group("year") for m in matches}) > 1:
-        return None
-    names = sorted({_title_name(m) for m in matches if _title_name(m)}, key=len)
-    if any(not longer.endswith(shorter) for shorter, longer in itertools.pairwise(names)):
-        return None
-    longest = names[-1] if names else ""
-    return next(m for m in matches if _title_name(m) == longest)
-
-
 def extract_metadata(
     text: str, *, meta: dict[str, str] | None = None, hints: dict[str, object] | None = None
 ) -> Metadata:
@@ -281,12 +168,12 @@ def extract_metadata(
     declared = meta.get("ArticleTitle") or _str(hints.get("title"))
     title_match = find_title([declared]) if declared else None
     if title_match is None:
-        title_match = _single_title(lines)
+        title_match = single_title(lines)
     if title_match is None and meta.get("title"):
         title_match = find_title([meta["title"]])
     found = Metadata()
     found.title = declared or (title_match.string if title_match else None)
-    found.published = find_published(text, meta.get("PubDate")) or _to_date(
+    found.published = find_published(text, meta.get("PubDate")) or to_date(
         _str(hints.get("published"))
     )
     found.publisher = find_publisher(text, meta.get("ContentSource"))
@@ -395,4 +282,4 @@ def not_a_report(title: str | None, tables: int, prose_figures: int) -> bool:
     """Whether a parsed page holds no report at all: no statistical table, no prose figure and
     no 年报 title (a list page, an anti-bot challenge, an unrelated notice). Such a page must say
     so instead of coming back as a report whose year is its publication date."""
-    return not tables and not prose_figures and not (title and _match_title(title_candidate(title)))
+    return not tables and not prose_figures and not (title and match_title(title_candidate(title)))

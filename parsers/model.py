@@ -118,10 +118,13 @@ class Warning_:
 
 
 @dataclass(slots=True)
-class Report:
-    """A parsed 政府信息公开工作年度报告."""
+class ReportMetadata:
+    """What a report says about itself, and where each answer was read.
 
-    source_url: str | None = None
+    Declared once for the parser's metadata (``parsers.metadata.Metadata``) and the
+    :class:`Report` built from it, so a new field is added in one place.
+    """
+
     title: str | None = None
     authority: str | None = None
     publisher: str | None = None
@@ -137,6 +140,13 @@ class Report:
     #: ``hint``, ``published_minus_one`` or ``prose`` (the last two are guesses, warned about).
     year_source: str | None = None
     year_evidence: str | None = None
+
+
+@dataclass(slots=True)
+class Report(ReportMetadata):
+    """A parsed 政府信息公开工作年度报告 (its metadata fields are :class:`ReportMetadata`'s)."""
+
+    source_url: str | None = None
     format: str | None = None  # report-level era: f2021, f2019 or pre2019
     tables: dict[str, Table] = field(default_factory=dict)
     checks: list[Check] = field(default_factory=list)

@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs
 
-from nianbao.crawler.middlewares.cassette import Interaction, normalize_url
+from nianbao.crawler.middlewares.cassette_match import normalize_url
+from nianbao.crawler.middlewares.cassette_yaml import Interaction
 
 
 @dataclass

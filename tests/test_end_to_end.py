@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from simulator import Portal, serving
 
-from nianbao.crawler.middlewares.cassette import load_cassette, load_interactions
+from nianbao.crawler.middlewares.cassette_yaml import load_cassette, load_interactions
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRAPY = [sys.executable, "-m", "scrapy"]

@@ -21,7 +21,7 @@ import pytest
 from nianbao_cli import ROOT, run_nianbao
 
 from nianbao.crawler.commands.summary import warnings_by_code
-from nianbao.crawler.middlewares.cassette import load_cassette, write_cassette
+from nianbao.crawler.middlewares.cassette_yaml import load_cassette, write_cassette
 
 LIANGZHOU = "凉州区四坝镇人民政府"
 #: The two attachment links of the 四坝镇 2017 page (cassettes/gansu_liangzhou, answered 404).

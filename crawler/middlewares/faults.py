@@ -43,7 +43,7 @@ from scrapy.exceptions import (
 from scrapy.http import Request, Response
 from twisted.internet.error import ConnectError, ConnectionDone, ConnectionLost
 
-from nianbao.crawler.spiders.base.annual_report import is_challenge
+from nianbao.crawler.spiders.base.pages import is_challenge
 
 from .kinds import request_kind
 

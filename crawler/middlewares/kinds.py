@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from scrapy.http import Request
 from scrapy.http.request import NO_CALLBACK
 
-from nianbao.crawler.spiders.base.annual_report import is_attachment_url
+from nianbao.crawler.spiders.base.pages import is_attachment_url
 
 RequestKind = Literal["robots", "report", "attachment", "list"]
 

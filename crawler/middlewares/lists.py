@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Self
 
 from scrapy.http import Request, Response
 
-from nianbao.crawler.spiders.base.annual_report import is_challenge
+from nianbao.crawler.spiders.base.pages import is_challenge
 
 from .kinds import request_kind
 

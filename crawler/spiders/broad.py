@@ -52,7 +52,8 @@ from nianbao.crawler.middlewares.faults import (
 )
 from nianbao.crawler.middlewares.kinds import META_KIND, REPORT_CALLBACKS
 from nianbao.crawler.middlewares.lists import STAT_EMPTY, STAT_LIST_PAGES
-from nianbao.crawler.spiders.base.annual_report import AnnualReportSpider, is_challenge
+from nianbao.crawler.spiders.base.annual_report import AnnualReportSpider
+from nianbao.crawler.spiders.base.pages import is_challenge
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler

@@ -32,12 +32,8 @@ import scrapy
 from scrapy.http import Response, TextResponse
 
 from nianbao.crawler.items import ReportPage
-from nianbao.crawler.spiders.base.annual_report import (
-    META_FAMILY,
-    META_ROOT,
-    AnnualReportSpider,
-    is_attachment_url,
-)
+from nianbao.crawler.spiders.base.annual_report import AnnualReportSpider
+from nianbao.crawler.spiders.base.column_walk import META_FAMILY, META_ROOT
 from nianbao.crawler.spiders.base.columns import (
     HUB_TEXT,
     NIANBAO_COLUMN_TEXT,
@@ -50,6 +46,7 @@ from nianbao.crawler.spiders.base.families import FAMILY_BASES, detect_family
 from nianbao.crawler.spiders.base.gkmlpt import GkmlptSpider, tree_categories
 from nianbao.crawler.spiders.base.hanweb import HanwebSpider
 from nianbao.crawler.spiders.base.link_list import LinkListSpider
+from nianbao.crawler.spiders.base.pages import is_attachment_url
 from nianbao.crawler.spiders.base.trs import TrsSpider
 
 META_SEARCH = "nianbao_search"

@@ -148,7 +148,7 @@ def real_reports(shared: Path, cassettes: Path) -> list[PortalReport]:
         reports.append(report)
     shuyang = (shared / "corpus" / "html" / "ucap_shuyang_fgj_2023.html").read_text("utf-8")
     reports.append(PortalReport("沭阳县发展和改革局", 2023, shuyang))
-    from nianbao.crawler.middlewares.cassette import load_interactions
+    from nianbao.crawler.middlewares.cassette_yaml import load_interactions
 
     for interaction in load_interactions(cassettes / "sichuan_luding"):
         if interaction.url.endswith("/article/633321"):

@@ -16,7 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from nianbao.crawler.middlewares.cassette import Interaction, write_cassette
+from nianbao.crawler.middlewares.cassette_yaml import Interaction, write_cassette
 
 ROOT = Path(__file__).resolve().parents[2]
 HOST = "http://www.hongze.gov.cn"

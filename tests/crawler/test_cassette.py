@@ -40,13 +40,9 @@ from vcr.cassette import Cassette
 from vcr.persisters.filesystem import FilesystemPersister
 from vcr.serializers import yamlserializer
 
-from nianbao.crawler.middlewares.cassette import (
-    CassetteMiddleware,
-    Interaction,
-    load_interactions,
-    normalize_url,
-    write_cassette,
-)
+from nianbao.crawler.middlewares.cassette import CassetteMiddleware
+from nianbao.crawler.middlewares.cassette_match import normalize_url
+from nianbao.crawler.middlewares.cassette_yaml import Interaction, load_interactions, write_cassette
 
 TITLE = "政府信息公开工作年度报告"
 GBK_HTML = f"<html><head><title>{TITLE}</title></head><body><p>{TITLE}</p></body></html>".encode(
@@ -646,3 +642,16 @@ def test_crawl_records_then_replays_offline(tmp_path: Path) -> None:
     assert cassette.name == "127.0.0.1.yaml"
     loaded = Cassette.load(path=str(cassette), record_mode="none")
     assert len(loaded) == 5
+
+
+def test_the_paths_users_name_stay() -> None:
+    """Scrapy settings name the middleware by its module path, and scripts build cassettes
+    with ``nianbao.crawler.middlewares.cassette.Interaction``: both survive the module's
+    split into cassette_match, cassette_yaml and cassette_scrapy."""
+    from scrapy.utils.misc import load_object
+
+    from nianbao.crawler.middlewares import cassette
+
+    middleware = load_object("nianbao.crawler.middlewares.cassette.CassetteMiddleware")
+    assert middleware is CassetteMiddleware
+    assert cassette.Interaction is Interaction

@@ -196,7 +196,7 @@ def test_reparse_re_creates_the_generic_spider_once_per_portal(tmp_path: Path) -
     ``start_url`` and the reparse died."""
     from simulator import Portal, serving
 
-    from nianbao.crawler.middlewares.cassette import load_interactions
+    from nianbao.crawler.middlewares.cassette_yaml import load_interactions
 
     warc = tmp_path / "warc"
     db = f"sqlite:///{tmp_path / 'nianbao.db'}"

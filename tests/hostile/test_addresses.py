@@ -25,7 +25,7 @@ from nianbao.crawler.middlewares.addresses import (
     is_public,
     literal_address,
 )
-from nianbao.crawler.middlewares.cassette import Interaction, load_interactions
+from nianbao.crawler.middlewares.cassette_yaml import Interaction, load_interactions
 
 LUDING_URL = "http://www.luding.gov.cn/ldxrmzf2024zfnbzf/article/633321"
 OFFSITE = "http://files.example-cdn.cn/d.pdf"

@@ -20,7 +20,7 @@ from pathlib import Path
 from simulator import ROOT, Portal, crawl_through, serving
 from sqlalchemy import text
 
-from nianbao.crawler.middlewares.cassette import Interaction, load_interactions
+from nianbao.crawler.middlewares.cassette_yaml import Interaction, load_interactions
 from nianbao.pipelines.db import make_engine
 
 LUDING_URL = "http://www.luding.gov.cn/ldxrmzf2024zfnbzf/article/633321"

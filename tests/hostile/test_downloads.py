@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from simulator import ROOT, Portal, crawl_through, serving
 
-from nianbao.crawler.middlewares.cassette import Interaction, load_interactions
+from nianbao.crawler.middlewares.cassette_yaml import Interaction, load_interactions
 
 LUDING_URL = "http://www.luding.gov.cn/ldxrmzf2024zfnbzf/article/633321"
 PDF_URL = "http://www.luding.gov.cn/upload/2024nb.pdf"

@@ -16,7 +16,7 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 
 from nianbao.crawler.items import ReportPage
-from nianbao.crawler.middlewares.cassette import load_interactions
+from nianbao.crawler.middlewares.cassette_yaml import load_interactions
 from nianbao.pipelines.clean import CleanPipeline
 from nianbao.pipelines.db import load_report, make_engine, session_factory
 from nianbao.pipelines.parse import ParsePipeline

@@ -16,15 +16,10 @@ from scrapy.crawler import Crawler
 from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.utils.test import get_crawler
 
-from nianbao.crawler.spiders.base.annual_report import (
-    AnnualReportSpider,
-    attachment_links,
-    is_attachment_url,
-    is_report_title,
-    title_facts,
-    url_date,
-)
+from nianbao.crawler.spiders.base.annual_report import AnnualReportSpider
 from nianbao.crawler.spiders.base.link_list import LinkListSpider
+from nianbao.crawler.spiders.base.pages import attachment_links, is_attachment_url, url_date
+from nianbao.parsers.titles import is_report_title, title_facts
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED = Path(os.environ.get("NIANBAO_SHARED") or REPO.parent / "shared")

@@ -14,11 +14,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
-from nianbao.crawler.spiders.base.annual_report import (
-    META_YEAR,
-    is_attachment_url,
-    period_year,
-)
+from nianbao.crawler.spiders.base.column_walk import META_YEAR
 from nianbao.crawler.spiders.base.columns import (
     column_year,
     is_below,
@@ -26,6 +22,8 @@ from nianbao.crawler.spiders.base.columns import (
     registered_domain,
 )
 from nianbao.crawler.spiders.base.link_list import LinkListSpider
+from nianbao.crawler.spiders.base.pages import is_attachment_url
+from nianbao.parsers.titles import period_year
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED = Path(os.environ.get("NIANBAO_SHARED") or REPO.parent / "shared")

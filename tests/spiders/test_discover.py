@@ -55,7 +55,7 @@ def portal() -> Portal:
     for build, _, _ in SITES.values():
         build(portal)
     headers = {"Content-Type": "text/html"}
-    from nianbao.crawler.middlewares.cassette import Interaction
+    from nianbao.crawler.middlewares.cassette_yaml import Interaction
 
     portal.add(
         Interaction(

@@ -27,7 +27,7 @@ import pytest
 from simulator import Portal, serving
 from spider_runs import Replay, run_crawls
 
-from nianbao.crawler.middlewares.cassette import Interaction, load_interactions
+from nianbao.crawler.middlewares.cassette_yaml import Interaction, load_interactions
 from nianbao.crawler.spiders.base.columns import registered_domain
 
 REPO = Path(__file__).resolve().parents[2]

@@ -21,7 +21,7 @@ from simulator import Portal, serving
 
 from nianbao.crawler.cli import main
 from nianbao.crawler.commands.new_spider import NewSpiderError, new_spider
-from nianbao.crawler.middlewares.cassette import load_cassette, load_interactions
+from nianbao.crawler.middlewares.cassette_yaml import load_cassette, load_interactions
 from nianbao.crawler.spiders.base.annual_report import AnnualReportSpider
 
 REPO = Path(__file__).resolve().parents[2]

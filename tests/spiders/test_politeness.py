@@ -19,7 +19,7 @@ from spider_runs import Replay, run_crawls
 from twisted.internet import task
 
 from nianbao.crawler.commands.settings import build_settings
-from nianbao.crawler.middlewares.cassette import Interaction, load_interactions
+from nianbao.crawler.middlewares.cassette_yaml import Interaction, load_interactions
 from nianbao.crawler.middlewares.retry import BackoffRetryMiddleware
 
 CASSETTES = Path(__file__).resolve().parents[2] / "cassettes"

@@ -20,10 +20,10 @@ from scrapy.spiderloader import get_spider_loader
 from spider_runs import Replay, module_portal_spiders, portal_spiders
 
 from nianbao.crawler.commands.settings import build_settings
-from nianbao.crawler.middlewares.cassette import load_interactions
-from nianbao.crawler.spiders.base.annual_report import is_report_title
+from nianbao.crawler.middlewares.cassette_yaml import load_interactions
 from nianbao.crawler.spiders.base.families import FAMILY_BASES
 from nianbao.crawler.spiders.registry import DEFAULT, read_rows
+from nianbao.parsers.titles import is_report_title
 
 REPO = Path(__file__).resolve().parents[2]
 CASSETTES = REPO / "cassettes"

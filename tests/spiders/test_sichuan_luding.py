@@ -26,7 +26,7 @@ from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
 from nianbao.crawler.items import ReportPage
-from nianbao.crawler.middlewares.cassette import load_interactions
+from nianbao.crawler.middlewares.cassette_yaml import load_interactions
 from nianbao.crawler.spiders.registry import SichuanLudingSpider
 
 REPO = Path(__file__).resolve().parents[2]

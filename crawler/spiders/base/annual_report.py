@@ -2,200 +2,33 @@
 
 Portal spiders are data on a family base (``link_list``, ``trs``, ``hanweb``, ``gkmlpt``); the
 family base walks a column and calls :meth:`AnnualReportSpider.parse_report` for each report
-page. Everything that does not depend on how a portal lists its pages lives here, so every
-family recognises report titles, attachments and anti-bot pages the same way.
+page. Everything that does not depend on how a portal lists its pages is shared by every
+family, so every family recognises report titles, attachments and anti-bot pages the same
+way. It is kept in three parts, one job each: walking a column (``column_walk``), labelling a
+report page (``report_page``), and, here, the spider's facts, hooks, stats and blocks. What a
+title is lives in :mod:`nianbao.parsers.titles`, what a fetched page is in ``pages``.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any, ClassVar
-from urllib.parse import urldefrag, urlsplit
+from urllib.parse import urlsplit
 
 import scrapy
-from parsel import Selector
-from scrapy.http import Response, TextResponse
+from scrapy.http import Response
 
-from nianbao.crawler.items import ReportPage
-from nianbao.crawler.spiders.base.columns import (
-    BREADCRUMB,
-    TOWNSHIP_COLUMN_TEXT,
-    column_year,
-    folder,
-    is_below,
-    names_nianbao_column,
-)
-
-#: PORTALS.md §5: ``pre`` or ``post`` names the authority, ``year`` is the year reported on.
-#: Also accepted: 政府资讯公开 (a few mainland portals), a missing 政府 (信息公开年报 columns) and
-#: 年报 in place of 年度报告.
-REPORT_TITLE = re.compile(
-    r"^(?P<pre>.*?)(?P<year>(?:19|20)\d{2})\s*年度?(?P<post>.*?)"
-    r"(?:政府)?(?:信息|资讯)公开(?:工作)?(?:年度)?(?:工作)?(?:报告|年报)"
-)
-
-#: Titles that match :data:`REPORT_TITLE` but are not a report (SPEC.md §8 "Not reports"):
-#: notices about compiling reports (关于做好…年度报告编制发布工作的通知, …有关事项的通知), the
-#: 格式/模板 notices, requests for submissions, and 解读/图解 pages that retell a report published
-#: on its own page. A bare 通知 or 编制 is not enough: some governments publish their report as
-#: 关于印发《…年度报告》的通知, and 机构编制委员会办公室 publish reports of their own.
-#: 政府网站工作年度报表 and 法治政府建设年度报告 never match the pattern, but are listed so the
-#: rule reads as the spec does.
-NOT_REPORT = re.compile(
-    r"做好|编制(?:发布|工作|指南|要求|说明)|报送|有关事项|格式|模板|模版|征求意见|解读|图解"
-    r"|年度报表|工作报表|法治政府建设|企业年报"
-)
-
-_AUTHORITY_NOISE = re.compile(r"^关于|关于$|的$|[\s《》“”\"'【】\[\]（）()〔〕﹝﹞<>:：_—-]")
-
-#: Attachment types a report is published as (PORTALS.md §5).
-ATTACHMENT_SUFFIXES: tuple[str, ...] = (".pdf", ".doc", ".docx", ".wps", ".xls", ".xlsx")
-#: TRS stores uploads as P0/W0 + digits (``P020260911578215495483.pdf``); other document types
-#: uploaded that way (.ofd, .zip, .et …) are attachments too, images and media are not.
-_TRS_UPLOAD = re.compile(r"/[PW]0\d{12,}\.(?P<ext>[A-Za-z0-9]{2,5})$")
-_MEDIA_SUFFIXES = frozenset(
-    {"jpg", "jpeg", "png", "gif", "bmp", "webp", "svg", "swf", "flv", "mp4", "mp3", "css", "js"}
-)
-
-_DATE = re.compile(r"((?:19|20)\d{2})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
-#: A date is only taken from the page when a label says it is the publication date: report
-#: text is full of other dates (统计期限为2024年1月1日至…). A bare 时间 counts only on its own
-#: (``来源:本网 | 时间:2022-01-07``), not as the end of 采集时间, 更新时间 ….
-_PAGE_DATE = re.compile(
-    r"(?:发布日期|发布时间|公开日期|发文日期|成文日期|(?<![\u4e00-\u9fff])(?:日期|时间))\s*[:：]?\s*"
-    r"((?:19|20)\d{2}\s*[-年/.]\s*\d{1,2}\s*[-月/.]\s*\d{1,2})"
-)
-#: Dates in URLs: TRS ``t20230119_…``, Hanweb ``/art/2024/1/16/``.
-_URL_DATE = re.compile(
-    r"/t((?:19|20)\d{2})(\d{2})(\d{2})_|/art/((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})/"
-)
-
-#: 瑞数 (River Security) and similar JS shields (PORTALS.md §6): the page is a challenge, not
-#: content. Only the start of the page is searched: the markers sit in its <head>.
-_CHALLENGE = re.compile(
-    r"<meta\s+content=\"\{qqqq|<script[^>]*\br=['\"]m['\"]|\$_ts\b|\$_ss\b|Precondition Failed"
-)
-BLOCKED_STATUSES: tuple[int, ...] = (412, 521)
-
-#: Request meta carried down a column walk (see :meth:`AnnualReportSpider.walk_meta`): the
-#: folder the walk started in, how many sub-columns deep it is, and the year a yearly
-#: sub-column names (the report year of last resort for the reports listed in it).
-META_ROOT = "nianbao_root"
-META_DEPTH = "nianbao_depth"
-META_YEAR = "nianbao_year"
-#: The CMS family a page was walked as (set by the generic spider, which detects it).
-META_FAMILY = "nianbao_family"
-CARRIED_META: tuple[str, ...] = (META_ROOT, META_DEPTH, META_YEAR, META_FAMILY)
+from nianbao.crawler.spiders.base.column_walk import ColumnWalker
+from nianbao.crawler.spiders.base.pages import BLOCKED_STATUSES, is_challenge
+from nianbao.crawler.spiders.base.report_page import ReportPageBuilder
+from nianbao.parsers.titles import NOT_REPORT, REPORT_TITLE, is_report_title, title_facts
 
 STAT_PREFIX = "nianbao/spider"
 STAT_BLOCKED = "nianbao/blocked"
 
 
-def _squash(text: str | None) -> str:
-    return re.sub(r"\s+", " ", text or "").strip()
-
-
-def title_facts(
-    title: str | None, pattern: re.Pattern[str] = REPORT_TITLE
-) -> tuple[str | None, int | None]:
-    """(authority as printed, year reported on) from a report title; ``(None, None)`` if none.
-
-    The authority is the text before the year, or after it when the title starts with the
-    year (``2023年下各镇…``); 关于/的, brackets and spaces are dropped, nothing is added (the
-    parsers make 渔洋镇 into 渔洋镇人民政府, not the spider).
-    """
-    match = pattern.search(_squash(title))
-    if match is None:
-        return None, None
-    name = match.group("pre").strip() or match.group("post").strip()
-    authority = _AUTHORITY_NOISE.sub("", name) or None
-    return authority, int(match.group("year"))
-
-
-def is_report_title(
-    title: str | None,
-    pattern: re.Pattern[str] = REPORT_TITLE,
-    not_report: re.Pattern[str] = NOT_REPORT,
-) -> bool:
-    """Whether a link or page title names a 政府信息公开工作年度报告 (see :data:`NOT_REPORT`)."""
-    text = _squash(title)
-    return bool(pattern.search(text)) and not not_report.search(text)
-
-
-#: The statistics period names the year reported on (SPEC.md §8: title → 统计期限 → …), typos
-#: included: 统计期限自201911日起 (耒阳, corpus text 003) still starts with 2019.
-_PERIOD_YEAR = re.compile(
-    r"统计(?:期限|时限|时间|期间|周期)\s*(?:为|是|从|自|：|:){0,2}\s*((?:19|20)\d{2})\s*年?"
-)
-
-
-def period_year(text: str | None) -> int | None:
-    """The year of the report's statistics period (统计期限为2024年1月1日至…), else None."""
-    match = _PERIOD_YEAR.search(re.sub(r"\s+", "", text or ""))
-    return int(match.group(1)) if match else None
-
-
-def iso_date(text: str | None) -> str | None:
-    """The first date in ``text`` as ``YYYY-MM-DD`` (2020年08月02日, 2020-09-11 08:38 …)."""
-    match = _DATE.search(text or "")
-    if match is None:
-        return None
-    try:
-        return dt.date(*(int(part) for part in match.groups())).isoformat()
-    except ValueError:
-        return None
-
-
-def url_date(url: str) -> str | None:
-    """Publication date written into the URL by TRS and Hanweb, as ``YYYY-MM-DD``."""
-    match = _URL_DATE.search(url)
-    if match is None:
-        return None
-    parts = [int(part) for part in match.groups() if part is not None]
-    try:
-        return dt.date(*parts).isoformat()
-    except ValueError:
-        return None
-
-
-#: Download gateways name the file in the query: Hanweb ``/module/download/downfile.jsp?
-#: classid=0&filename=1802011040418.xls``, others ``…?file=…`` or ``…?fileName=…``.
-_QUERY_FILE = re.compile(r"(?:^|&)(?:file|filename|fileName|name)=([^&]+)")
-
-
-def is_attachment_url(url: str) -> bool:
-    parts = urlsplit(url)
-    if parts.path.lower().endswith(ATTACHMENT_SUFFIXES):
-        return True
-    named = _QUERY_FILE.search(parts.query)
-    if named and named.group(1).lower().endswith(ATTACHMENT_SUFFIXES):
-        return True
-    upload = _TRS_UPLOAD.search(parts.path)
-    return upload is not None and upload.group("ext").lower() not in _MEDIA_SUFFIXES
-
-
-def attachment_links(response: TextResponse) -> list[str]:
-    """Absolute URLs of the report files a page links to, in page order, without repeats."""
-    found: dict[str, None] = {}
-    for href in response.css("a[href]::attr(href)").getall():
-        url = response.urljoin(href.strip())
-        if url.startswith(("http://", "https://")) and is_attachment_url(url):
-            found.setdefault(url, None)
-    return list(found)
-
-
-def is_challenge(response: Response) -> bool:
-    """An anti-bot answer: a shield status, or a 瑞数 challenge page served as 200."""
-    if response.status in BLOCKED_STATUSES:
-        return True
-    if not isinstance(response, TextResponse):
-        return False
-    return bool(_CHALLENGE.search(response.text[:20_000]))
-
-
-class AnnualReportSpider(scrapy.Spider):
+class AnnualReportSpider(ColumnWalker, ReportPageBuilder, scrapy.Spider):
     """Shared base of all nianbao spiders: report titles, the ``ReportPage`` item, blocks.
 
     Set (portal facts):
@@ -234,8 +67,6 @@ class AnnualReportSpider(scrapy.Spider):
     allowed_domains: ClassVar[Sequence[str]] = ()
     report_title_re: ClassVar[re.Pattern[str]] = REPORT_TITLE
     not_report_re: ClassVar[re.Pattern[str]] = NOT_REPORT
-    subcolumn_depth: ClassVar[int] = 3
-    subcolumn_text_re: ClassVar[re.Pattern[str] | None] = None
     handle_httpstatus_list: ClassVar[list[int]] = list(BLOCKED_STATUSES)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -250,31 +81,11 @@ class AnnualReportSpider(scrapy.Spider):
         if not self.start_urls:
             self.start_urls = list(self.column_urls)
 
-    async def start(self) -> AsyncIterator[scrapy.Request]:
-        # Unlike Scrapy's default, the column pages go through the duplicate filter, so that a
-        # pager linking back to page 1 does not fetch it twice.
-        for url in self.start_urls:
-            yield scrapy.Request(url, callback=self.parse, meta={META_ROOT: folder(url)})
-
     # --- Hooks ---------------------------------------------------------------------------------
 
     def keep_link(self, title: str, url: str) -> bool:
         """Hook: return False to skip a link whose title looked like a report."""
         return True
-
-    def post_process(self, item: ReportPage, response: Response) -> ReportPage:
-        """Hook: adjust the item (e.g. add attachments a template injects by script)."""
-        return item
-
-    def is_subcolumn_url(self, url: str, response: TextResponse) -> bool:
-        """Hook: whether ``url`` can be a sub-column of the column ``response`` belongs to.
-
-        Path-based portals (link lists, TRS, UCAP) nest sub-columns as folders, so the URL
-        must be a column page below the folder the walk started in: a link back up the tree
-        or across to another column is never walked. Hanweb overrides this (``/col/colN/``).
-        """
-        root = _meta(response).get(META_ROOT) or folder(response.url)
-        return is_below(url, root)
 
     # --- Shared pieces -------------------------------------------------------------------------
 
@@ -314,168 +125,3 @@ class AnnualReportSpider(scrapy.Spider):
         self.logger.warning("Blocked by an anti-bot shield (%s): %s", response.status, response.url)
         self._inc(STAT_BLOCKED)
         return True
-
-    def walk_meta(self, response: Response, **changes: Any) -> dict[str, Any]:
-        """The walk's state (:data:`CARRIED_META`) handed from a page to the pages it leads to."""
-        meta = {key: value for key, value in _meta(response).items() if key in CARRIED_META}
-        meta.update(changes)
-        return meta
-
-    def subcolumn_requests(self, response: TextResponse) -> Iterator[scrapy.Request]:
-        """Requests for the sub-columns a column page links to (years, townships, the 年报
-        column of a township), up to ``subcolumn_depth`` below the first column.
-
-        A link is a sub-column when its text names a year, a township or a 年报 column (or
-        matches ``subcolumn_text_re``), it is not in a breadcrumb, and the family accepts its
-        URL (:meth:`is_subcolumn_url`). A yearly sub-column passes its year down.
-        """
-        meta = _meta(response)
-        depth = meta.get(META_DEPTH, 0)
-        if depth >= self.subcolumn_depth:
-            return
-        for link in response.css("a[href]"):
-            href = link.attrib["href"].strip()
-            if not href or href.lower().startswith(("javascript:", "mailto:", "#")):
-                continue
-            text = _squash(link.attrib.get("title")) or _squash(
-                " ".join(link.css("::text").getall())
-            )
-            year = column_year(text)
-            extra = self.subcolumn_text_re is not None and self.subcolumn_text_re.search(text)
-            if not (
-                year or extra or names_nianbao_column(text) or TOWNSHIP_COLUMN_TEXT.match(text)
-            ):
-                continue
-            url = urldefrag(response.urljoin(href)).url
-            if url == response.url or not self.allows(url):
-                continue
-            if not self.is_subcolumn_url(url, response) or _in_breadcrumb(link):
-                continue
-            self.inc_stat("subcolumns")
-            changes: dict[str, Any] = {META_DEPTH: depth + 1}
-            if year:
-                changes[META_YEAR] = year
-            yield scrapy.Request(url, callback=self.parse, meta=self.walk_meta(response, **changes))
-
-    def report_links(
-        self,
-        links: Iterable[tuple[str, str, str | None]],
-        meta: dict[str, Any] | None = None,
-    ) -> Iterator[scrapy.Request]:
-        """Requests for the (title, absolute url, list date) links that name a report.
-
-        Each report URL is requested once per call; links that are not reports, that a hook
-        vetoes or that leave ``allowed_domains`` are counted and skipped. ``meta`` (the walk's
-        state, see :meth:`walk_meta`) goes along to the report page.
-        """
-        seen: set[str] = set()
-        for title, url, date in links:
-            if url in seen:
-                continue
-            if not self.is_report_title(title) or not self.keep_link(title, url):
-                self.inc_stat("skipped_titles")
-                continue
-            if not self.allows(url):
-                self.logger.info("Report link outside allowed_domains skipped: %s", url)
-                self.inc_stat("offsite_links")
-                continue
-            seen.add(url)
-            yield scrapy.Request(
-                url,
-                callback=self.parse_report,
-                cb_kwargs={"title": title, "published": date},
-                meta=dict(meta or {}),
-            )
-
-    def parse_report(
-        self, response: Response, title: str | None = None, published: str | None = None
-    ) -> Iterator[ReportPage]:
-        """Callback for a report page: one item, unless the page is an anti-bot challenge."""
-        if self.blocked(response):
-            return
-        self.inc_stat("report_pages")
-        yield self.post_process(self.report_page(response, title, published), response)
-
-    def report_page(
-        self, response: Response, title: str | None = None, published: str | None = None
-    ) -> ReportPage:
-        """Label a fetched report page; ``title`` and ``published`` are what the list said.
-
-        A response that is not text (a report linked straight to its PDF) gives an item with
-        an empty ``html`` and the file itself as its attachment.
-        """
-        if isinstance(response, TextResponse):
-            html = response.text
-            page_title = self.page_title(response, title)
-            date = self.page_date(response) or published or url_date(response.url)
-            attachments = attachment_links(response)
-        else:
-            html, page_title = "", title
-            date = published or url_date(response.url)
-            attachments = [response.url]
-        authority, year = self.title_facts(page_title)
-        if year is None and isinstance(response, TextResponse):
-            year = period_year(" ".join(_body_text(response)))
-        if year is None:
-            year = _meta(response).get(META_YEAR)
-        return ReportPage(
-            spider=self.name,
-            portal=self.portal,
-            source_url=response.url,
-            title=page_title,
-            authority=authority or self.authority,
-            report_year=year,
-            published=iso_date(date),
-            attachments=attachments,
-            html=html,
-            fetched_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        )
-
-    def page_title(self, response: TextResponse, list_title: str | None = None) -> str | None:
-        """Meta ``ArticleTitle``, ``<h1>``, ``<title>`` or the list's title.
-
-        The first that names a report wins (an ``<h1>`` is often the site logo, a ``<title>``
-        often ends with the site name: ``…年度报告_泸定县人民政府``); else the first non-empty.
-        """
-        title_tag = _squash(response.css("title::text").get())
-        candidates = [
-            _squash(response.css('meta[name="ArticleTitle"]::attr(content)').get()),
-            *(_squash(" ".join(h1.css("::text").getall())) for h1 in response.css("h1")),
-            # Every part: the site name may come last (…报告_泸定县人民政府) or first, as on
-            # flip-book pages (Page 8 - 威海市文登区信访局2022年…报告).
-            *re.split(r"\s*[-_|｜—–－]\s*", title_tag),
-            title_tag,
-            _squash(list_title),
-        ]
-        present = [candidate for candidate in candidates if candidate]
-        reports = [candidate for candidate in present if self.is_report_title(candidate)]
-        return (reports or present or [None])[0]
-
-    def page_date(self, response: TextResponse) -> str | None:
-        """Meta ``PubDate``, else a labelled 发布日期/发布时间 on the page."""
-        meta = response.css('meta[name="PubDate"]::attr(content)').get()
-        if iso_date(meta):
-            return meta
-        match = _PAGE_DATE.search(" ".join(_body_text(response)))
-        return match.group(1) if match else None
-
-
-def _body_text(response: TextResponse) -> list[str]:
-    return response.xpath("//body//text()[not(ancestor::script or ancestor::style)]").getall()
-
-
-def _meta(response: Response) -> dict[str, Any]:
-    """``response.meta``, or nothing for a response built without a request (tests, tools)."""
-    try:
-        return response.meta
-    except AttributeError:
-        return {}
-
-
-def _in_breadcrumb(link: Selector) -> bool:
-    """Whether an anchor sits in a breadcrumb (当前位置 …), which links back up the tree."""
-    for node in link.xpath("ancestor-or-self::*[@class or @id]"):
-        marks = f"{node.attrib.get('class', '')} {node.attrib.get('id', '')}"
-        if "CurrChnlCls" in marks or BREADCRUMB.search(marks):
-            return True
-    return False

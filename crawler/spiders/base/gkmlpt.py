@@ -83,8 +83,8 @@ class GkmlptSpider(AnnualReportSpider):
     sid: ClassVar[str | None] = None
     first_page: ClassVar[int] = 1
     page_size: ClassVar[int] = 100
-    list_page_limit: ClassVar[int] = 100
-    article_body_css: ClassVar[str] = ".article-content"
+    list_page_limit = 100
+    article_body_css = ".article-content"
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         # The category lives in the URL hash, which is never sent: carry it in meta.
@@ -96,9 +96,8 @@ class GkmlptSpider(AnnualReportSpider):
 
     def parse(self, response: Response) -> Iterator[scrapy.Request]:
         """The entry page: read the SID and ask for the first page of the category."""
-        if self.blocked(response) or not isinstance(response, TextResponse):
+        if self.list_page(response) is None:
             return
-        self.inc_stat("list_pages")
         sid = self.sid or self.page_sid(response)
         if sid is None:
             self.logger.warning("No window._CONFIG SID on %s", response.url)

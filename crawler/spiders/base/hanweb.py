@@ -28,7 +28,8 @@ import scrapy
 from parsel import Selector
 from scrapy.http import Response, TextResponse
 
-from nianbao.crawler.spiders.base.annual_report import AnnualReportSpider, iso_date
+from nianbao.crawler.spiders.base.annual_report import AnnualReportSpider
+from nianbao.parsers.dates import iso_date
 
 #: ``/col/col33718/index.html`` (also ``/col/col33718/`` and Zhejiang's ``/col/col1229…/``).
 _COLUMN_URL = re.compile(r"/col/col(\d+)/")
@@ -86,18 +87,16 @@ class HanwebSpider(AnnualReportSpider):
     paging: ClassVar[str | None] = None
     per_page: ClassVar[int] = 15
     records_per_call: ClassVar[int] = 45
-    list_page_limit: ClassVar[int] = 200
-    article_body_css: ClassVar[str] = "#zoom"
+    article_body_css = "#zoom"
 
     # --- The column page ---------------------------------------------------------------------
 
     def parse(self, response: Response) -> Iterator[scrapy.Request]:
         """The column page: its inline records, then every dataproxy call of the column."""
-        if self.blocked(response) or not isinstance(response, TextResponse):
+        page = self.list_page(response)
+        if page is None:
             return
-        self.inc_stat("list_pages")
-        yield from self.report_links(self.record_links(response), self.walk_meta(response))
-        yield from self.subcolumn_requests(response)
+        yield from self.walk_column(page, self.record_links(page))
         params = self.jpage_params(response)
         if not params.get("unitid") or not params.get("columnid"):
             self.logger.warning("No Hanweb datastore parameters on %s", response.url)
@@ -204,10 +203,10 @@ class HanwebSpider(AnnualReportSpider):
 
     def parse_dataproxy(self, response: Response) -> Iterator[scrapy.Request]:
         """A dataproxy answer: its records; when the column size was unknown, the next call."""
-        if self.blocked(response) or not isinstance(response, TextResponse):
+        page = self.list_page(response)
+        if page is None:
             return
-        self.inc_stat("list_pages")
-        links = list(self.record_links(response))
+        links = list(self.record_links(page))
         walk = self.walk_meta(response)
         yield from self.report_links(links, walk)
         state = response.meta.get("hanweb")

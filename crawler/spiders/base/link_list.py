@@ -16,7 +16,8 @@ import scrapy
 from parsel import Selector
 from scrapy.http import Response, TextResponse
 
-from nianbao.crawler.spiders.base.annual_report import AnnualReportSpider, iso_date
+from nianbao.crawler.spiders.base.annual_report import AnnualReportSpider
+from nianbao.parsers.dates import iso_date
 
 #: Pager link texts that mean "the next page".
 NEXT_TEXTS = frozenset({"下一页", "下页", "后页", "下一页>", "下一页>>", ">", ">>", "›", "»"})
@@ -52,16 +53,16 @@ class LinkListSpider(AnnualReportSpider):
     family: ClassVar[str] = "link_list"
     list_link_css: ClassVar[str] = "ul li a, .list a, table a"
     next_page_css: ClassVar[str | None] = None
-    list_page_limit: ClassVar[int] = 200
-    article_body_css: ClassVar[str] = ""
+    #: The base's 200, restated: GenericSpider lists this family first, so this value (not
+    #: gkmlpt's 100) is the one it walks every family with.
+    list_page_limit = 200
 
     def parse(self, response: Response) -> Iterator[scrapy.Request]:
         """A list page: report links, its sub-columns, then the other pages of the column."""
-        if self.blocked(response) or not isinstance(response, TextResponse):
+        text = self.list_page(response)
+        if text is None:
             return
-        self.inc_stat("list_pages")
-        yield from self.report_links(self.list_links(response), self.walk_meta(response))
-        yield from self.subcolumn_requests(response)
+        yield from self.walk_column(text, self.list_links(text))
         page = response.meta.get("list_page", 1)
         if page >= self.list_page_limit:
             self.logger.warning("list_page_limit %d reached at %s", page, response.url)

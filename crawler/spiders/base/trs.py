@@ -19,8 +19,8 @@ from urllib.parse import urljoin, urlsplit
 from scrapy.http import Response, TextResponse
 
 from nianbao.crawler.items import ReportPage
-from nianbao.crawler.spiders.base.annual_report import is_attachment_url
 from nianbao.crawler.spiders.base.link_list import LinkListSpider
+from nianbao.crawler.spiders.base.pages import is_attachment_url
 
 _COUNT_PAGE = re.compile(r"\bvar\s+countPage\s*=\s*(\d+)")
 _CURRENT_PAGE = re.compile(r"\bvar\s+currentPage\s*=\s*(\d+)")
@@ -63,7 +63,7 @@ class TrsSpider(LinkListSpider):
     list_link_css: ClassVar[str] = "ul li a, table a, .list a"
     page_stem: ClassVar[str] = "index"
     page_ext: ClassVar[str] = "html"
-    article_body_css: ClassVar[str] = '[class*="TRS_UEDITOR"], .TRS_Editor'
+    article_body_css = '[class*="TRS_UEDITOR"], .TRS_Editor'
 
     def page_count(self, response: TextResponse) -> int:
         """Hook: how many list pages the column has (1 when the script does not say)."""

@@ -24,4 +24,4 @@ class UcapSpider(LinkListSpider):
     """
 
     family: ClassVar[str] = "ucap"
-    article_body_css: ClassVar[str] = "ucapcontent"
+    article_body_css = "ucapcontent"
