@@ -8,7 +8,7 @@ rule ids) are exactly those of ``report_format.json``.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -140,6 +140,10 @@ class ReportMetadata:
     #: ``hint``, ``published_minus_one`` or ``prose`` (the last two are guesses, warned about).
     year_source: str | None = None
     year_evidence: str | None = None
+
+    def metadata_fields(self) -> dict[str, Any]:
+        """The values of the fields declared here (a subclass's own fields left out)."""
+        return {f.name: getattr(self, f.name) for f in fields(ReportMetadata)}
 
 
 @dataclass(slots=True)

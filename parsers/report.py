@@ -247,16 +247,7 @@ def _parse_rows(
     metadata = extract_metadata(text, meta=meta, hints=hints)
     report = Report(
         source_url=url or (hints or {}).get("source_url"),
-        title=metadata.title,
-        authority=metadata.authority,
-        publisher=metadata.publisher,
-        report_year=metadata.report_year,
-        published=metadata.published,
-        index_no=metadata.index_no,
-        authority_source=metadata.authority_source,
-        authority_evidence=metadata.authority_evidence,
-        year_source=metadata.year_source,
-        year_evidence=metadata.year_evidence,
+        **metadata.metadata_fields(),
         text=text,
         content_sha256=hashlib.sha256("".join(text.split()).encode("utf-8")).hexdigest(),
     )
