@@ -27,7 +27,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def history(session: object, authority: str, year: int, scope: str) -> dict[str, object] | None:
     """The revisions of a report with, for each, the changes from the reading it followed
     (chain revisions) or from the current reading (rejected and conflicting ones)."""
-    from nianbao.pipelines.db.repository import find_report, revision_report, revisions_of
+    from nianbao.pipelines.db.load import find_report, revision_report, revisions_of
     from nianbao.pipelines.db.revisions import diff
 
     row = find_report(session, authority, year, scope)  # type: ignore[arg-type]

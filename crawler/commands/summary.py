@@ -42,7 +42,7 @@ def print_reports(
     database_url: str,
     out: TextIO = sys.stdout,
 ) -> None:
-    """The reports table of :func:`nianbao.pipelines.db.repository.summary_rows` rows."""
+    """The reports table of :func:`nianbao.pipelines.db.summary.summary_rows` rows."""
     spider_count = len(set(spiders))
     spider_word = "spider" if spider_count == 1 else "spiders"
     print(
@@ -78,7 +78,7 @@ def print_reports(
 def print_summary(database_url: str, spiders: Sequence[str], out: TextIO = sys.stdout) -> None:
     """Read and print the reports this run's ``spiders`` have in the database."""
     from nianbao.pipelines.db.engine import make_engine, session_factory
-    from nianbao.pipelines.db.repository import report_count, summary_rows
+    from nianbao.pipelines.db.summary import report_count, summary_rows
 
     engine = make_engine(database_url)
     try:

@@ -1,11 +1,14 @@
-"""The report database: schema (``models``), engines and migrations (``engine``), and the
-functions that save and load reports (``repository``).
+"""The report database: schema (``models``), engines and migrations (``engine``), saving
+reports (``repository``, many at once: ``bulk``) and reading them back (``load``, ``summary``).
 
 Import from here; the module split is an implementation detail.
 """
 
 from __future__ import annotations
 
+from nianbao.parsers.metadata import canonical_authority
+
+from .authorities import UnkeyedReport
 from .engine import (
     alembic_config,
     analyze,
@@ -16,14 +19,9 @@ from .engine import (
     session_factory,
     upgrade,
 )
-from .repository import (
-    SaveOutcome,
-    UnkeyedReport,
-    canonical_authority,
-    load_report,
-    save_report,
-    summary_rows,
-)
+from .load import load_report
+from .repository import SaveOutcome, save_report
+from .summary import summary_rows
 
 __all__ = [
     "SaveOutcome",

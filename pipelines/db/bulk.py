@@ -34,20 +34,11 @@ from sqlalchemy.orm import Session
 
 from nianbao.parsers.model import Report
 
+from .authorities import UnkeyedReport, find_or_create_authority, report_key
 from .divisions import prefetch
 from .models import AuthorityRow, ReportRevisionRow, ReportRow
-from .repository import (
-    _CHILDREN,
-    SaveOutcome,
-    UnkeyedReport,
-    _cell_count,
-    _find_or_create_authority,
-    _now,
-    _report_key,
-    _report_values,
-    _save,
-    write_retrying,
-)
+from .repository import SaveOutcome, utc_now, write_report, write_retrying
+from .rows import CHILDREN, cell_count, report_values
 from .text import AUTHORITY_CHARS, SPIDER_CHARS, bounded, clean_report
 
 logger = logging.getLogger(__name__)
@@ -98,7 +89,7 @@ def save_reports(
     for index, report in enumerate(reports):
         clean_report(report)
         try:
-            keyed.append((index, report, _report_key(report)))
+            keyed.append((index, report, report_key(report)))
         except UnkeyedReport as error:
             outcomes[index] = error
     if keyed:
@@ -148,7 +139,7 @@ def _save_one(
 ) -> Outcome:
     try:
         with session.begin_nested():
-            return _save(session, report, spider, portal, parsed_from)
+            return write_report(session, report, spider, portal, parsed_from)
     except DBAPIError as error:
         session.expire_all()
         logger.error("report %s not stored: %s", report.source_url, error.orig)
@@ -169,7 +160,7 @@ def _partition(
     authorities: dict[str, AuthorityRow] = {}
     for index, report, (name, _year, _scope) in keyed:
         if name not in authorities:
-            authorities[name] = _find_or_create_authority(
+            authorities[name] = find_or_create_authority(
                 session, name, portal=portals[index], publisher=report.publisher, inferred=False
             )
     session.flush()
@@ -208,10 +199,10 @@ def _insert_new(
     froms: list[Any],
 ) -> None:
     """The batch's new reports, their first revisions and their children, in a few INSERTs."""
-    now = _now()
+    now = utc_now()
     rows = []
     for index, report, (_name, year, scope) in fresh:
-        values = _report_values(report)
+        values = report_values(report)
         values["parsed_from"] = froms[index]
         rows.append(
             {
@@ -237,7 +228,7 @@ def _insert_new(
             "source_url": report.source_url,
             "content_sha256": report.content_sha256,
             "spider": spiders[index],
-            "cells": _cell_count(report),
+            "cells": cell_count(report),
             "violations": len(report.violations),
             "note": "first",
             "snapshot": None,
@@ -245,7 +236,7 @@ def _insert_new(
         for report_id, (index, report, _) in zip(ids, fresh, strict=True)
     ]
     _write_rows(session, ReportRevisionRow.__table__, revisions)
-    for model, build in _CHILDREN:
+    for model, build in CHILDREN:
         children = [
             {"report_id": report_id, **row}
             for report_id, (_, report, _) in zip(ids, fresh, strict=True)

@@ -4,16 +4,36 @@ A snapshot holds exactly the rows a reading puts in the database (report metadat
 their provenance, checks, prose figures), with numbers as strings so that 204.92 stays 204.92 in
 JSON on both engines. :func:`diff` compares two :class:`Report` objects, so a snapshot, the live
 rows and a freshly parsed report all compare the same way.
+
+Writing them (:func:`add_revision`, :func:`keep_beside`, :func:`supersede`) is the part of a save
+that keeps every reading: the current one's revision row, one kept beside the stored reading
+(``rejected``, ``conflict``), and the snapshot of the reading a new one replaces.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
 from nianbao.parsers.model import Report
+
+from .models import ReportRevisionRow, ReportRow
+from .rows import (
+    cell_count,
+    children_of,
+    replace_children,
+    stored_cell_count,
+    stored_children_of,
+    stored_values,
+)
+
+logger = logging.getLogger(__name__)
 
 #: Snapshot fields holding dates; everything Decimal is stored as a string.
 _DATES = ("published",)
@@ -60,6 +80,150 @@ def read_snapshot(snapshot: dict[str, Any]) -> tuple[dict[str, Any], dict[str, l
         for name in ("cell", "check_result", "prose_metric")
     }
     return _python_row(snapshot.get("report", {})), children
+
+
+# --- Writing revisions ---------------------------------------------------------------------
+
+
+def _snapshot_of_report(report: Report, values: dict[str, Any]) -> dict[str, Any]:
+    return make_snapshot(values, children_of(report))
+
+
+def _snapshot_of_stored(session: Session, stored: ReportRow) -> dict[str, Any]:
+    return make_snapshot(stored_values(stored), stored_children_of(session, stored.id))
+
+
+def _next_number(session: Session, report_id: int) -> int:
+    latest = session.scalar(
+        select(func.max(ReportRevisionRow.number)).where(ReportRevisionRow.report_id == report_id)
+    )
+    return (latest or 0) + 1
+
+
+def add_revision(
+    session: Session,
+    report_id: int,
+    report: Report,
+    *,
+    status: str,
+    spider: str | None,
+    note: str,
+    snapshot: dict[str, Any] | None,
+    now: dt.datetime,
+) -> int:
+    number = _next_number(session, report_id)
+    session.add(
+        ReportRevisionRow(
+            report_id=report_id,
+            number=number,
+            status=status,
+            created_at=now,
+            source_url=report.source_url,
+            content_sha256=report.content_sha256,
+            spider=spider,
+            cells=cell_count(report),
+            violations=len(report.violations),
+            note=note,
+            snapshot=snapshot,
+        )
+    )
+    session.flush()
+    return number
+
+
+def keep_beside(
+    session: Session,
+    stored: ReportRow,
+    report: Report,
+    values: dict[str, Any],
+    *,
+    status: str,
+    spider: str | None,
+    note: str,
+    now: dt.datetime,
+) -> None:
+    """Keep a reading that does not replace the stored one, once: the same reading seen again
+    on the next crawl adds no second revision."""
+    snapshot = _snapshot_of_report(report, values)
+    earlier = session.scalars(
+        select(ReportRevisionRow.snapshot).where(
+            ReportRevisionRow.report_id == stored.id,
+            ReportRevisionRow.status == status,
+            ReportRevisionRow.content_sha256 == report.content_sha256,
+        )
+    ).all()
+    if snapshot in earlier:
+        return
+    add_revision(
+        session,
+        stored.id,
+        report,
+        status=status,
+        spider=spider,
+        note=note,
+        snapshot=snapshot,
+        now=now,
+    )
+    logger.warning(
+        "%s %s: %s (%s); stored reading kept as revision %s",
+        stored.authority.name,
+        stored.report_year,
+        note,
+        report.source_url,
+        stored.revision,
+    )
+
+
+def supersede(
+    session: Session,
+    stored: ReportRow,
+    report: Report,
+    values: dict[str, Any],
+    *,
+    spider: str | None,
+    note: str,
+    now: dt.datetime,
+) -> None:
+    """Make ``report`` the current reading; the one it replaces goes into its revision."""
+    current = session.scalar(
+        select(ReportRevisionRow).where(
+            ReportRevisionRow.report_id == stored.id,
+            ReportRevisionRow.number == stored.revision,
+        )
+    )
+    snapshot = _snapshot_of_stored(session, stored)
+    if current is None:  # a report stored before revisions existed and not migrated
+        current = ReportRevisionRow(
+            report_id=stored.id,
+            number=stored.revision,
+            created_at=stored.updated_at,
+            source_url=stored.source_url,
+            content_sha256=stored.content_sha256,
+            spider=stored.spider,
+            cells=stored_cell_count(session, stored.id),
+            violations=stored.violations,
+            note="",
+        )
+        session.add(current)
+    current.status = "superseded"
+    current.snapshot = snapshot
+    session.flush()
+    stored.revision = add_revision(
+        session,
+        stored.id,
+        report,
+        status="current",
+        spider=spider,
+        note=note,
+        snapshot=None,
+        now=now,
+    )
+    for key, value in values.items():
+        setattr(stored, key, value)
+    stored.spider = spider or stored.spider
+    stored.updated_at = now
+    session.flush()
+    replace_children(session, stored.id, report)
 
 
 # --- What changed ------------------------------------------------------------------------------

@@ -17,7 +17,8 @@ from sqlalchemy import Engine, text
 from nianbao.parsers.metadata import canonical_authority
 from nianbao.parsers.model import Report
 from nianbao.pipelines.db import make_engine, session_factory, upgrade
-from nianbao.pipelines.db.repository import load_report, save_report
+from nianbao.pipelines.db.load import load_report
+from nianbao.pipelines.db.repository import save_report
 from nianbao.pipelines.db.text import AUTHORITY_CHARS, SPIDER_CHARS, storable
 
 LUDING = "泸定县人民政府"

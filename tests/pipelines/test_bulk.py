@@ -17,8 +17,10 @@ from sqlalchemy import Engine, text
 from nianbao.parsers import parse_path
 from nianbao.parsers.model import Check, Report
 from nianbao.pipelines.db import make_engine, session_factory, upgrade
+from nianbao.pipelines.db.authorities import UnkeyedReport
 from nianbao.pipelines.db.bulk import save_reports
-from nianbao.pipelines.db.repository import UnkeyedReport, load_report, save_report
+from nianbao.pipelines.db.load import load_report
+from nianbao.pipelines.db.repository import save_report
 
 LUDING = "泸定县人民政府"
 

@@ -116,7 +116,7 @@ def test_concurrent_writers_neither_duplicate_nor_lose_a_report(db_url: str, sha
 CRASHER = r"""
 import os, sys
 from nianbao.parsers import parse_path
-from nianbao.pipelines.db import make_engine, repository, session_factory, save_report
+from nianbao.pipelines.db import make_engine, rows, session_factory, save_report
 
 url, path = sys.argv[1], sys.argv[2]
 report = parse_path(path)
@@ -127,13 +127,13 @@ with sessions() as session:
 
 # The second save dies (power cut, OOM kill) after the old cells are deleted and half of the
 # new ones are written, before the transaction commits.
-real_insert = repository.insert
+real_insert = rows.insert
 def insert(model):
-    if model is repository.CheckResultRow.__table__:
+    if model is rows.CheckResultRow.__table__:
         sys.stdout.write("crashing\n"); sys.stdout.flush()
         os.kill(os.getpid(), 9)
     return real_insert(model)
-repository.insert = insert
+rows.insert = insert
 report.tables["t4"].cells[("review", "upheld")].value = 99
 report.content_sha256 = "f" * 64
 with sessions() as session:

@@ -26,12 +26,12 @@ from nianbao.pipelines.db import (
     head_revision,
     load_report,
     make_engine,
-    repository,
     save_report,
     session_factory,
     summary_rows,
     upgrade,
 )
+from nianbao.pipelines.db import rows as report_rows
 from nianbao.pipelines.db.models import Base, CellRow, CheckResultRow, ProseMetricRow
 
 if TYPE_CHECKING:
@@ -436,10 +436,10 @@ def test_failure_after_cells_are_written_keeps_the_previous_version(
         raise RuntimeError("disk full while writing prose metrics")
 
     # Cells and checks are deleted and re-inserted first; the prose step then fails.
-    children = [(model, build) for model, build in repository._CHILDREN]
+    children = [(model, build) for model, build in report_rows.CHILDREN]
     assert children[0][0] is CellRow and children[-1][0] is ProseMetricRow
     children[-1] = (ProseMetricRow, explode)
-    monkeypatch.setattr(repository, "_CHILDREN", tuple(children))
+    monkeypatch.setattr(report_rows, "CHILDREN", tuple(children))
     with pytest.raises(RuntimeError, match="disk full"):
         save(sessions, luding_report(t4_padding_misread=True))
 

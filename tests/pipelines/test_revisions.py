@@ -18,13 +18,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from nianbao.parsers import parse_text
 from nianbao.parsers.model import Report
 from nianbao.pipelines.db import make_engine, session_factory, upgrade
-from nianbao.pipelines.db.repository import (
-    find_report,
-    load_report,
-    revision_report,
-    revisions_of,
-    save_report,
-)
+from nianbao.pipelines.db.load import find_report, load_report, revision_report, revisions_of
+from nianbao.pipelines.db.repository import save_report
 from nianbao.pipelines.db.revisions import diff
 
 LUDING = "泸定县人民政府"

@@ -13,9 +13,9 @@ from sqlalchemy import func, select
 
 from nianbao.parsers.model import Report
 from nianbao.pipelines.db import make_engine, session_factory, upgrade
+from nianbao.pipelines.db.authorities import find_or_create_authority
 from nianbao.pipelines.db.bulk import save_reports
 from nianbao.pipelines.db.models import AuthorityRow, ReportRow
-from nianbao.pipelines.db.repository import _find_or_create_authority
 
 
 @pytest.mark.postgres
@@ -31,7 +31,7 @@ def test_a_batch_that_loses_the_authority_race_is_stored(
 
     first = sessions()
     first.begin()
-    created = _find_or_create_authority(first, name, portal=None, publisher=None, inferred=False)
+    created = find_or_create_authority(first, name, portal=None, publisher=None, inferred=False)
     first.flush()  # the row exists, uncommitted: the other writer's INSERT will wait for it
 
     def second_writer() -> None:
