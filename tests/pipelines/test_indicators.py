@@ -36,7 +36,7 @@ from sqlalchemy import text
 
 from nianbao.parsers import parse_path
 from nianbao.pipelines.db import make_engine, save_report, session_factory, upgrade
-from nianbao.pipelines.db.indicators import columns, read_indicators, view_sql
+from nianbao.pipelines.db.indicators_view import columns, read_indicators, view_sql
 
 ROOT = Path(__file__).resolve().parents[2]
 SPIDERS = ("hunan_leiyang", "jiangsu_shuyang", "jiangsu_hongze", "jiangsu_suqian")

@@ -5,9 +5,10 @@ On time (published date against the 条例's deadline), template (format used ag
 required for the year, tables and sections 一–六 present, fees stated), consistency (rules
 broken with their ids, prose against tables as the stored X_PROSE_* checks say, X_CARRY) and
 trend (this year against the previous one of the same authority and scope). The definitions
-live in ``nianbao.pipelines.db.indicators``; the SQL its ``view_sql`` gives is frozen here, as env.py asks
-of every revision: one text with the few engine-specific spellings (dates, day differences,
-string aggregation) frozen beside it, so ``VIEW_SQL`` is each engine's text as printed. A later change of the definitions is a new revision that recreates the view.
+live in ``nianbao.pipelines.db.indicators``; the SQL ``indicators_view.view_sql`` gives is
+frozen here, as env.py asks of every revision: one text with the few engine-specific spellings
+(dates, day differences, string aggregation) frozen beside it, so ``VIEW_SQL`` is each engine's
+text as printed. A later change of the definitions is a new revision that recreates the view.
 
 Revision ID: 0008
 Revises: 0007
