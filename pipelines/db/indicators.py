@@ -358,21 +358,6 @@ KEY_COLUMNS = (
 )
 
 
-def markdown_table() -> str:
-    """The README's table of definitions (a test keeps the README equal to it)."""
-    lines = [
-        "| group | column | indicator | definition | source |",
-        "| --- | --- | --- | --- | --- |",
-    ]
-    for indicator in INDICATORS:
-        group = GROUPS[indicator.group][1]
-        lines.append(
-            f"| {group} | `{indicator.column}` | {indicator.zh} · {indicator.en} | "
-            f"{indicator.definition} | {indicator.source} |"
-        )
-    return "\n".join(lines)
-
-
 def columns() -> list[str]:
     """The view's columns, in order: the report key, then every indicator."""
     return [*KEY_COLUMNS, *(indicator.column for indicator in INDICATORS)]

@@ -1,8 +1,9 @@
 """The analyst tables agree with their one description (``pipelines/db/columns.py``).
 
 The views are made by migrations with frozen SQL, the notes by ``browse.metadata``, the files by
-``nianbao export``; each test here fails when one of them says something else than the
-description, so a column cannot be added, renamed or described in one place only.
+``nianbao export``, the README's tables by ``readme_tables``; each test here fails when one of
+them says something else than the description, so a column cannot be added, renamed or
+described in one place only.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from nianbao.pipelines.db import make_engine, upgrade
 from nianbao.pipelines.db.browse import metadata
 from nianbao.pipelines.db.columns import EXPORT_FILES, VIEWS, export_columns, report_wide_sql
 from nianbao.pipelines.db.export import export
+from nianbao.pipelines.db.readme_tables import README, TABLES, main, update
 
 VERSIONS = Path(__file__).resolve().parents[2] / "pipelines/db/migrations/versions"
 
@@ -74,3 +76,22 @@ def test_export_files_have_the_described_columns(tmp_path: Path) -> None:
     for name, (path, rows) in written.items():
         header = path.read_text(encoding="utf-8").splitlines()[0]
         assert (header.split(","), rows) == (export_columns(name), 0), name
+
+
+def test_the_readme_tables_are_generated() -> None:
+    """Every marked README table is what ``python -m nianbao.pipelines.db.readme_tables`` writes."""
+    readme = README.read_text(encoding="utf-8")
+    for name in TABLES:
+        assert f"<!-- columns:{name} -->" in readme, name
+    assert update(readme) == readme, "run python -m nianbao.pipelines.db.readme_tables"
+
+
+def test_the_readme_script_rewrites_only_the_marked_tables(tmp_path: Path) -> None:
+    readme = README.read_text(encoding="utf-8")
+    stale = readme.replace("| view `report_check` | check result |", "| view `report_check` | x |")
+    path = tmp_path / "README.md"
+    path.write_text(stale, encoding="utf-8")
+    assert main(["--check", str(path)]) == 1
+    assert path.read_text(encoding="utf-8") == stale
+    assert main([str(path)]) == 0
+    assert path.read_text(encoding="utf-8") == readme
