@@ -128,44 +128,39 @@ T4_COLUMNS: dict[str, str] = {
 }
 
 
-def _key(*names: str, sources: dict[str, str] | None = None) -> tuple[Column, ...]:
-    sources = sources or {}
-    return tuple(Column(name, KEY_NOTES.get(name), sources.get(name, "")) for name in names)
+def _key(*names: str) -> tuple[Column, ...]:
+    return tuple(Column(name, KEY_NOTES.get(name)) for name in names)
 
+
+def _selected(sources: dict[str, str]) -> tuple[Column, ...]:
+    """``report_wide``'s columns from ``{name: SQL source}``, with their notes where known."""
+    notes = KEY_NOTES | T3_COLUMNS | T4_COLUMNS
+    return tuple(Column(name, notes.get(name), source) for name, source in sources.items())
+
+
+def _noted(notes: dict[str, tuple[str, str] | None]) -> tuple[Column, ...]:
+    """Columns from ``{name: (中文, English)}``; ``None``: no note yet."""
+    return tuple(Column(name, note and both(*note)) for name, note in notes.items())
+
+
+#: The key of the long views (one row per value or check of a report).
+LONG_KEY = ("report_id", "authority", "level", "province", "report_year", "scope")
+_REGION = ("level", "province", "city", "county", "division_code")
+_REPORT = ("report_year", "scope", "format", "published", "parsed_from", "source_url")
+_REPORT += ("violations", "revision")
 
 REPORT_WIDE = View(
     "report_wide",
     "report",
     "authority, level, region, year, scope, format and the table 三 totals ({t3}, printed value "
     "else the derived sum) and the 15 values of table 四 ({t4})",
-    (
-        *_key(
-            "report_id",
-            "authority",
-            "level",
-            "province",
-            "city",
-            "county",
-            "division_code",
-            "report_year",
-            "scope",
-            "format",
-            "published",
-            sources={"report_id": "r.id", "authority": "a.name"}
-            | {name: f"a.{name}" for name in ("level", "province", "city", "county")}
-            | {"division_code": "a.division_code"}
-            | {name: f"r.{name}" for name in ("report_year", "scope", "format", "published")},
-        ),
-        Column("parsed_from", None, "r.parsed_from"),
-        Column("source_url", None, "r.source_url"),
-        *_key(
-            "violations",
-            "revision",
-            sources={"violations": "r.violations", "revision": "r.revision"},
-        ),
-        *(Column(name, note, f"t3.{name}") for name, note in T3_COLUMNS.items()),
-        *(Column(name, note, f"t4.{name}") for name, note in T4_COLUMNS.items()),
-        Column("uncertain_cells", None, "COALESCE(u.uncertain_cells, 0)"),
+    _selected(
+        {"report_id": "r.id", "authority": "a.name"}
+        | {name: f"a.{name}" for name in _REGION}
+        | {name: f"r.{name}" for name in _REPORT}
+        | {name: f"t3.{name}" for name in T3_COLUMNS}
+        | {name: f"t4.{name}" for name in T4_COLUMNS}
+        | {"uncertain_cells": "COALESCE(u.uncertain_cells, 0)"}
     ),
 )
 
@@ -174,17 +169,21 @@ REPORT_VALUE = View(
     "cell or prose figure",
     "long form with `provenance`: printed, derived, ocr, prose, missing",
     (
-        *_key("report_id", "authority", "level", "province", "report_year", "scope"),
-        Column("family", both("表：t2 / t3 / t4 / prose", "table family or prose")),
-        Column("table_id", both("表格式", "table variant")),
-        Column("row_key", both("行（规范键）", "row key (report_format.json)")),
-        Column("col_key", both("列（规范键）", "column key")),
-        Column("value", both("数值（如印刷）", "value as printed")),
-        Column("value_derived", both("推导值（总计空白时）", "derived value (blank total)")),
-        Column("value_raw", both("原文（单元格文本或句子）", "raw cell text or sentence")),
-        Column("value_source"),
-        Column("provenance", both("来源", "provenance")),
-        Column("uncertain"),
+        *_key(*LONG_KEY),
+        *_noted(
+            {
+                "family": ("表：t2 / t3 / t4 / prose", "table family or prose"),
+                "table_id": ("表格式", "table variant"),
+                "row_key": ("行（规范键）", "row key (report_format.json)"),
+                "col_key": ("列（规范键）", "column key"),
+                "value": ("数值（如印刷）", "value as printed"),
+                "value_derived": ("推导值（总计空白时）", "derived value (blank total)"),
+                "value_raw": ("原文（单元格文本或句子）", "raw cell text or sentence"),
+                "value_source": None,
+                "provenance": ("来源", "provenance"),
+                "uncertain": None,
+            }
+        ),
     ),
 )
 
@@ -193,15 +192,19 @@ REPORT_CHECK = View(
     "check result",
     "with authority, level and year",
     (
-        *_key("report_id", "authority", "level", "province", "report_year", "scope"),
-        Column("rule_id", both("规则编号", "rule id (report_format.json)")),
-        Column("binding", both("检查的列或行", "column or row checked")),
-        Column("status", both("pass 成立 / fail 不成立 / not_checkable 无法检查", "status")),
-        Column("lhs", both("左边", "left-hand side")),
-        Column("rhs", both("右边", "right-hand side")),
-        Column("diff", both("差额", "difference")),
-        Column("detail"),
-        Column("source_url"),
+        *_key(*LONG_KEY),
+        *_noted(
+            {
+                "rule_id": ("规则编号", "rule id (report_format.json)"),
+                "binding": ("检查的列或行", "column or row checked"),
+                "status": ("pass 成立 / fail 不成立 / not_checkable 无法检查", "status"),
+                "lhs": ("左边", "left-hand side"),
+                "rhs": ("右边", "right-hand side"),
+                "diff": ("差额", "difference"),
+                "detail": None,
+                "source_url": None,
+            }
+        ),
     ),
 )
 
