@@ -44,7 +44,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from nianbao.pipelines.db.indicators import columns, read_indicators
+    from nianbao.pipelines.db.indicators_view import columns, read_indicators
 
     with open_database(args) as engine, engine.connect() as connection:
         rows = read_indicators(connection, authority=args.authority, year=args.year)

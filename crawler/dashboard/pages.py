@@ -3,7 +3,7 @@
 Pure functions from query rows to template context, so the layout rules (which rows, which
 labels, how a value is written, what is flagged) are in one place and testable without a server.
 The labels and definitions come from ``pipelines/db/indicators.py`` and the column notes of
-``pipelines/db/browse.py``: the pages never name an indicator of their own.
+``pipelines/db/columns.py``: the pages never name an indicator of their own.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from nianbao.pipelines.db.browse import T3_COLUMNS, T4_COLUMNS
+from nianbao.pipelines.db.columns import T3_COLUMNS, T4_COLUMNS
 from nianbao.pipelines.db.indicators import GROUPS, INDICATORS, TREND_FIGURES
 
 from .chart import Series, bar_chart

@@ -15,8 +15,8 @@ from urllib.parse import quote
 
 from sqlalchemy import Engine, insert, select
 
+from .columns import KEY_NOTES, T3_COLUMNS, T4_COLUMNS, VIEWS, both
 from .engine import analyze, make_engine, upgrade
-from .indicators import INDICATORS
 from .models import Base
 
 TITLE = "nianbao · 政府信息公开工作年度报告 / Annual reports on open government information"
@@ -28,54 +28,6 @@ CHART_FRAGMENT = (
     "&g.color_type=nominal"
 )
 
-
-def _both(zh: str, en: str) -> str:
-    return f"{zh} · {en}"
-
-
-REPORT_KEY = {
-    "report_id": _both("报告编号", "report id"),
-    "authority": _both("机关名称（规范名）", "authority, canonical name"),
-    "report_year": _both("报告年度（所报告的年份，非发布年份）", "year reported on"),
-    "scope": _both("范围：self 本机关 / aggregate 本地区汇总", "scope: own work or whole region"),
-    "level": _both(
-        "层级：省/市/县/乡镇/街道/部门", "tier: province … township, street, department"
-    ),
-    "province": _both("省级行政区", "province"),
-    "city": _both("地级行政区", "prefecture-level city"),
-    "county": _both("县级行政区", "county-level unit"),
-    "division_code": _both("行政区划代码（6位）", "administrative division code (6 digits)"),
-}
-
-T3_COLUMNS = {
-    "t3_new_requests": _both("表三 本年新收政府信息公开申请数量（总计）", "table 3: new requests"),
-    "t3_carried_over": _both("表三 上年结转（总计）", "table 3: carried over"),
-    "t3_granted": _both("表三 予以公开", "table 3: granted"),
-    "t3_partially_granted": _both("表三 部分公开", "table 3: partially granted"),
-    "t3_denied": _both("表三 不予公开（各项之和）", "table 3: denied (sum of grounds)"),
-    "t3_unable": _both("表三 无法提供（各项之和）", "table 3: unable to provide (sum)"),
-    "t3_not_processed": _both("表三 不予处理（各项之和）", "table 3: not processed (sum)"),
-    "t3_other": _both("表三 其他处理（各项之和）", "table 3: other handling (sum)"),
-    "t3_total_processed": _both("表三 办理结果总计", "table 3: total processed"),
-    "t3_carried_forward": _both("表三 结转下年度继续办理", "table 3: carried forward"),
-}
-_T4_ROWS = {
-    "review": ("行政复议", "administrative review"),
-    "litigation_direct": ("未经复议直接起诉", "litigation without review"),
-    "litigation_after_review": ("复议后起诉", "litigation after review"),
-}
-_T4_COLS = {
-    "upheld": ("结果维持", "upheld"),
-    "corrected": ("结果纠正", "corrected"),
-    "other": ("其他结果", "other outcome"),
-    "pending": ("尚未审结", "pending"),
-    "total": ("总计", "total"),
-}
-T4_COLUMNS = {
-    f"t4_{row}_{col}": _both(f"表四 {rz} {cz}", f"table 4: {re_} {ce}")
-    for row, (rz, re_) in _T4_ROWS.items()
-    for col, (cz, ce) in _T4_COLS.items()
-}
 
 #: Bookkeeping of the crawler and of Alembic: hidden from the table lists (still reachable by URL).
 HIDDEN_TABLES = ("alembic_version", "page_seen", "crawl_run", "crawl_run_spider")
@@ -92,8 +44,8 @@ _T3_T4 = ", ".join(f"w.{column}" for column in [*T3_COLUMNS, *T4_COLUMNS])
 #: canned query, so it can be opened as a table, as JSON or as CSV.
 DASHBOARD_QUERIES: dict[str, dict[str, Any]] = {
     "years_overview": {
-        "title": _both("各年度报告概况", "Reports per year at a glance"),
-        "description": _both(
+        "title": both("各年度报告概况", "Reports per year at a glance"),
+        "description": both(
             "每个报告年度：报告数、按时、逾期、日期不明、有不成立规则的报告数、最长逾期天数",
             "per report year: reports, on time, late, no date, reports breaking a rule, "
             "most days late",
@@ -110,8 +62,8 @@ DASHBOARD_QUERIES: dict[str, dict[str, Any]] = {
         ),
     },
     "authorities_overview": {
-        "title": _both("各机关报告概况", "Authorities at a glance"),
-        "description": _both(
+        "title": both("各机关报告概况", "Authorities at a glance"),
+        "description": both(
             "每个机关：报告年度、逾期报告数、不成立规则总数、最近一年的按时情况",
             "per authority: years reported, late reports, rules broken in all, the latest "
             "year's timeliness",
@@ -128,8 +80,8 @@ DASHBOARD_QUERIES: dict[str, dict[str, Any]] = {
         ),
     },
     "authority_years": {
-        "title": _both("一个机关的历年指标", "One authority, year by year"),
-        "description": _both(
+        "title": both("一个机关的历年指标", "One authority, year by year"),
+        "description": both(
             "该机关每年一行：透明度指标与表三、表四总计",
             "one row per year of the authority: the indicators and the table 3 and 4 totals",
         ),
@@ -141,8 +93,8 @@ DASHBOARD_QUERIES: dict[str, dict[str, Any]] = {
         ),
     },
     "year_ranking": {
-        "title": _both("一个年度的机关排名", "One report year, authorities ranked"),
-        "description": _both(
+        "title": both("一个年度的机关排名", "One report year, authorities ranked"),
+        "description": both(
             "逾期报告在前（逾期天数多者在前），其次未注明日期者，再次按时者；"
             "同组内不成立规则多者在前",
             "late reports first (most days late first), then those with no date, then those on "
@@ -163,10 +115,10 @@ DASHBOARD_QUERIES: dict[str, dict[str, Any]] = {
 QUERIES: dict[str, dict[str, Any]] = {
     **DASHBOARD_QUERIES,
     "applications_per_township_by_year": {
-        "title": _both(
+        "title": both(
             "各乡镇（街道）每年收到的依申请公开申请", "Applications received per township by year"
         ),
-        "description": _both(
+        "description": both(
             "表三 本年新收申请总计，每个乡镇、街道一行一年（印刷值，空白总计取推导值）",
             "table 3 new requests, one row per township or street and year "
             "(as printed; a blank total takes its derived sum)",
@@ -190,7 +142,7 @@ QUERIES: dict[str, dict[str, Any]] = {
         ),
     },
     "applications_by_year": {
-        "title": _both(
+        "title": both(
             "按年度和层级汇总的申请数量（图表）", "Applications by year and level (chart)"
         ),
         "description_html": (
@@ -206,8 +158,8 @@ QUERIES: dict[str, dict[str, Any]] = {
         ),
     },
     "balance_rule_broken": {
-        "title": _both("违反表三平衡关系的报告", "Reports that break the balance rule"),
-        "description": _both(
+        "title": both("违反表三平衡关系的报告", "Reports that break the balance rule"),
+        "description": both(
             "T3_BALANCE：新收 + 上年结转 = 办理结果总计 + 结转下年度，逐列检查；"
             "列出不成立的列及差额",
             "T3_BALANCE: new + carried over == processed + carried forward, per column; "
@@ -222,7 +174,7 @@ QUERIES: dict[str, dict[str, Any]] = {
         ),
     },
     "rule_failures": {
-        "title": _both("各勾稽规则不成立的报告数", "Reports failing each consistency rule"),
+        "title": both("各勾稽规则不成立的报告数", "Reports failing each consistency rule"),
         "sql": (
             "SELECT rule_id, count(DISTINCT report_id) AS reports, count(*) AS failures\n"
             "FROM report_check WHERE status = 'fail'\n"
@@ -230,8 +182,8 @@ QUERIES: dict[str, dict[str, Any]] = {
         ),
     },
     "prose_disagrees_with_table": {
-        "title": _both("正文所述申请数与表三不符", "Prose request count differs from table 3"),
-        "description": _both(
+        "title": both("正文所述申请数与表三不符", "Prose request count differs from table 3"),
+        "description": both(
             "读取已存储的 X_PROSE_NEW 检查结果（正文受理数含上年结转时亦算相符），不重新计算",
             "the stored X_PROSE_NEW check, not a recomputation: a prose count that includes "
             "carried-over requests agrees with new + carried over",
@@ -247,7 +199,7 @@ QUERIES: dict[str, dict[str, Any]] = {
         ),
     },
     "readings_kept_aside": {
-        "title": _both("未采用的读取结果（冲突、较差）", "Readings kept aside (conflicts, worse)"),
+        "title": both("未采用的读取结果（冲突、较差）", "Readings kept aside (conflicts, worse)"),
         "sql": (
             "SELECT a.name AS authority, r.report_year, v.number, v.status, v.note,\n"
             "       v.source_url, v.cells, v.created_at\n"
@@ -263,119 +215,89 @@ QUERIES: dict[str, dict[str, Any]] = {
 def _tables() -> dict[str, Any]:
     return {
         "indicators": {
-            "title": _both("透明度指标（每份报告一行）", "Transparency indicators, one per report"),
-            "description": _both(
+            "title": both("透明度指标（每份报告一行）", "Transparency indicators, one per report"),
+            "description": both(
                 "按时公布、格式规范、数据一致、年度变化；定义与法律依据见 README",
                 "on time, template, consistency, trend; definitions and legal sources in the "
                 "README (pipelines/db/indicators.py)",
             ),
             "facets": ["report_year", "on_time", "level"],
             "sort_desc": "report_year",
-            "columns": {
-                **REPORT_KEY,
-                "published": _both("发布日期", "publication date"),
-                **{indicator.column: indicator.note() for indicator in INDICATORS},
-            },
+            "columns": VIEWS["indicators"].notes(),
         },
         "report_wide": {
-            "title": _both("报告宽表（表三、表四总计）", "Reports, wide (table 3 and 4 totals)"),
-            "description": _both(
+            "title": both("报告宽表（表三、表四总计）", "Reports, wide (table 3 and 4 totals)"),
+            "description": both(
                 "每份报告一行：机关、层级、地区、年度，表三各项总计、表四十五个数",
                 "one row per report: authority, tier, region, year, the table 3 totals and "
                 "the 15 values of table 4",
             ),
             "facets": ["report_year", "level", "province"],
             "sort_desc": "report_year",
-            "columns": {
-                **REPORT_KEY,
-                "format": _both("格式：f2021 / f2019 / pre2019", "format era"),
-                "published": _both("发布日期", "publication date"),
-                "violations": _both("不成立的勾稽规则数", "failed consistency checks"),
-                "revision": _both("当前版本号", "current revision number"),
-                **T3_COLUMNS,
-                **T4_COLUMNS,
-            },
+            "columns": VIEWS["report_wide"].notes(),
         },
         "report_value": {
-            "title": _both("全部数值（长表，含正文数字）", "Every value, long form (prose too)"),
-            "description": _both(
+            "title": both("全部数值（长表，含正文数字）", "Every value, long form (prose too)"),
+            "description": both(
                 "表格单元格与正文数字，provenance 标明来源：printed 印刷 / derived 推导 / "
                 "ocr 识别 / prose 正文 / missing 缺失",
                 "table cells and prose figures; provenance: printed, derived, ocr, prose, missing",
             ),
             "facets": ["provenance", "family", "report_year"],
-            "columns": {
-                **REPORT_KEY,
-                "family": _both("表：t2 / t3 / t4 / prose", "table family or prose"),
-                "table_id": _both("表格式", "table variant"),
-                "row_key": _both("行（规范键）", "row key (report_format.json)"),
-                "col_key": _both("列（规范键）", "column key"),
-                "value": _both("数值（如印刷）", "value as printed"),
-                "value_derived": _both("推导值（总计空白时）", "derived value (blank total)"),
-                "value_raw": _both("原文（单元格文本或句子）", "raw cell text or sentence"),
-                "provenance": _both("来源", "provenance"),
-            },
+            "columns": VIEWS["report_value"].notes(),
         },
         "report_check": {
-            "title": _both("勾稽关系检查结果", "Consistency check results"),
+            "title": both("勾稽关系检查结果", "Consistency check results"),
             "facets": ["rule_id", "status", "report_year"],
-            "columns": {
-                **REPORT_KEY,
-                "rule_id": _both("规则编号", "rule id (report_format.json)"),
-                "binding": _both("检查的列或行", "column or row checked"),
-                "status": _both("pass 成立 / fail 不成立 / not_checkable 无法检查", "status"),
-                "lhs": _both("左边", "left-hand side"),
-                "rhs": _both("右边", "right-hand side"),
-                "diff": _both("差额", "difference"),
-            },
+            "columns": VIEWS["report_check"].notes(),
         },
         "authority": {
-            "title": _both("机关", "Authorities"),
-            "description": _both(
+            "title": both("机关", "Authorities"),
+            "description": both(
                 "发布报告的机关及其上级政府；inferred 表示仅作为上级推断",
                 "issuing organs and the government above them; inferred: known only as a parent",
             ),
             "facets": ["level", "province", "city"],
             "label_column": "name",
             "columns": {
-                "name": _both("规范名称", "canonical name"),
-                "level": REPORT_KEY["level"],
-                "parent_id": _both("上级政府", "parent government"),
-                "province": REPORT_KEY["province"],
-                "city": REPORT_KEY["city"],
-                "county": REPORT_KEY["county"],
-                "division_code": REPORT_KEY["division_code"],
-                "region_source": _both(
+                "name": both("规范名称", "canonical name"),
+                "level": KEY_NOTES["level"],
+                "parent_id": both("上级政府", "parent government"),
+                "province": KEY_NOTES["province"],
+                "city": KEY_NOTES["city"],
+                "county": KEY_NOTES["county"],
+                "division_code": KEY_NOTES["division_code"],
+                "region_source": both(
                     "地区来源：name/publisher/portal", "where the region came from"
                 ),
-                "portal": _both("发现报告的门户", "portal the report was found on"),
-                "inferred": _both("仅作为上级推断", "inferred as a parent only"),
+                "portal": both("发现报告的门户", "portal the report was found on"),
+                "inferred": both("仅作为上级推断", "inferred as a parent only"),
             },
         },
         "report": {
-            "title": _both("报告", "Reports"),
+            "title": both("报告", "Reports"),
             "facets": ["report_year", "format", "scope"],
             "columns": {
-                "report_year": REPORT_KEY["report_year"],
-                "scope": REPORT_KEY["scope"],
-                "source_url": _both("当前读取所用网址", "URL of the current reading"),
-                "source_urls": _both("发现过该报告的全部网址", "every URL the report was found at"),
-                "parsed_from": _both("读取自：page 网页 / attachment 附件", "parsed from"),
-                "revision": REPORT_KEY.get("revision", _both("当前版本号", "current revision")),
-                "violations": _both("不成立的勾稽规则数", "failed consistency checks"),
-                "text": _both("正文（去除页面框架）", "clean text"),
+                "report_year": KEY_NOTES["report_year"],
+                "scope": KEY_NOTES["scope"],
+                "source_url": both("当前读取所用网址", "URL of the current reading"),
+                "source_urls": both("发现过该报告的全部网址", "every URL the report was found at"),
+                "parsed_from": both("读取自：page 网页 / attachment 附件", "parsed from"),
+                "revision": both("当前版本号", "current revision"),
+                "violations": KEY_NOTES["violations"],
+                "text": both("正文（去除页面框架）", "clean text"),
             },
         },
         "cell": {
-            "title": _both("表格单元格（当前版本）", "Table cells (current reading)"),
+            "title": both("表格单元格（当前版本）", "Table cells (current reading)"),
             "facets": ["family", "value_source"],
         },
-        "check_result": {"title": _both("检查结果", "Check results"), "facets": ["status"]},
+        "check_result": {"title": both("检查结果", "Check results"), "facets": ["status"]},
         **{name: {"hidden": True} for name in HIDDEN_TABLES},
-        "prose_metric": {"title": _both("正文数字", "Figures stated in prose"), "facets": ["key"]},
+        "prose_metric": {"title": both("正文数字", "Figures stated in prose"), "facets": ["key"]},
         "report_revision": {
-            "title": _both("报告版本", "Report revisions"),
-            "description": _both(
+            "title": both("报告版本", "Report revisions"),
+            "description": both(
                 "每次读取结果：current 当前 / superseded 已被取代 / rejected 较差未采用 / "
                 "conflict 冲突",
                 "every reading: current, superseded, rejected (worse) or conflict",
@@ -398,7 +320,7 @@ def metadata(database: str) -> dict[str, Any]:
         queries[name] = entry
     return {
         "title": TITLE,
-        "description": _both(
+        "description": both(
             "按机关和年度存储的年度报告统计表；每个数值可追溯到来源",
             "the reports' statistical tables keyed by authority and year, each value with "
             "its provenance",

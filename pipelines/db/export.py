@@ -21,11 +21,13 @@ from sqlalchemy import Engine, Select, select
 
 from nianbao.parsers.metadata import canonical_authority
 
-from .models import AuthorityRow, CellRow, CheckResultRow, ProseMetricRow, ReportRow
+from .columns import EXPORT_FILES
+from .models import AuthorityRow, Base, CellRow, CheckResultRow, ProseMetricRow, ReportRow
 
 FORMATS = ("csv", "jsonl", "parquet")
 BATCH = 5000
 
+#: ``columns.EXPORT_KEY``, from the tables.
 _KEY = (
     ReportRow.id.label("report_id"),
     AuthorityRow.name.label("authority"),
@@ -33,70 +35,32 @@ _KEY = (
     ReportRow.scope,
 )
 
+#: Where each file's rows come from (one per report, or per row of a table of the report) and
+#: their order within a report: as printed, or as the checks ran.
+_SOURCES: dict[str, tuple[type[Base], tuple[str, ...]]] = {
+    "reports": (ReportRow, ()),
+    "cells": (CellRow, ("table_id", "position")),
+    "checks": (CheckResultRow, ("position",)),
+    "prose": (ProseMetricRow, ("position",)),
+}
+
+
+def _query(name: str) -> Select[Any]:
+    """The rows of export file ``name``: the report key, then the columns ``columns.py`` lists
+    (a report's own, else its authority's)."""
+    model, order = _SOURCES[name]
+    columns = [
+        getattr(model if column in model.__table__.c else AuthorityRow, column)
+        for column in EXPORT_FILES[name]
+    ]
+    statement = select(*_KEY, *columns)
+    if model is not ReportRow:
+        statement = statement.join(model, model.report_id == ReportRow.id)
+    return statement.order_by(ReportRow.id, *(getattr(model, column) for column in order))
+
 
 def _queries() -> dict[str, Select[Any]]:
-    return {
-        "reports": select(
-            *_KEY,
-            AuthorityRow.level,
-            AuthorityRow.province,
-            AuthorityRow.city,
-            AuthorityRow.county,
-            AuthorityRow.division_code,
-            ReportRow.title,
-            ReportRow.publisher,
-            ReportRow.published,
-            ReportRow.index_no,
-            ReportRow.format,
-            ReportRow.variants,
-            ReportRow.parsed_from,
-            ReportRow.source_url,
-            ReportRow.source_urls,
-            ReportRow.content_sha256,
-            ReportRow.violations,
-            ReportRow.warnings,
-            ReportRow.revision,
-            ReportRow.spider,
-            ReportRow.first_seen,
-            ReportRow.last_seen,
-            ReportRow.updated_at,
-        ).order_by(ReportRow.id),
-        "cells": select(
-            *_KEY,
-            CellRow.family,
-            CellRow.table_id,
-            CellRow.row_key,
-            CellRow.col_key,
-            CellRow.value,
-            CellRow.value_raw,
-            CellRow.value_source,
-            CellRow.value_derived,
-            CellRow.flags,
-        )
-        .join(CellRow, CellRow.report_id == ReportRow.id)
-        .order_by(ReportRow.id, CellRow.table_id, CellRow.position),
-        "checks": select(
-            *_KEY,
-            CheckResultRow.rule_id,
-            CheckResultRow.binding,
-            CheckResultRow.status,
-            CheckResultRow.lhs,
-            CheckResultRow.rhs,
-            CheckResultRow.diff,
-            CheckResultRow.detail,
-        )
-        .join(CheckResultRow, CheckResultRow.report_id == ReportRow.id)
-        .order_by(ReportRow.id, CheckResultRow.position),
-        "prose": select(
-            *_KEY,
-            ProseMetricRow.key,
-            ProseMetricRow.value,
-            ProseMetricRow.span,
-            ProseMetricRow.flags,
-        )
-        .join(ProseMetricRow, ProseMetricRow.report_id == ReportRow.id)
-        .order_by(ReportRow.id, ProseMetricRow.position),
-    }
+    return {name: _query(name) for name in EXPORT_FILES}
 
 
 _JSON_COLUMNS = {"variants", "source_urls", "warnings", "flags"}

@@ -36,7 +36,7 @@ from sqlalchemy import text
 
 from nianbao.parsers import parse_path
 from nianbao.pipelines.db import make_engine, save_report, session_factory, upgrade
-from nianbao.pipelines.db.indicators import columns, read_indicators, view_sql
+from nianbao.pipelines.db.indicators_view import columns, read_indicators, view_sql
 
 ROOT = Path(__file__).resolve().parents[2]
 SPIDERS = ("hunan_leiyang", "jiangsu_shuyang", "jiangsu_hongze", "jiangsu_suqian")
@@ -209,8 +209,8 @@ def test_prose_query_reads_the_stored_check(replayed: str) -> None:
 
 
 def test_the_readme_table_is_the_definitions() -> None:
-    """The README's indicator table is markdown_table() of the definitions, word for word."""
-    from nianbao.pipelines.db.indicators import markdown_table
+    """The README's indicator table is indicators_table() of the definitions, word for word."""
+    from nianbao.pipelines.db.readme_tables import indicators_table
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert markdown_table().strip() in readme
+    assert indicators_table().strip() in readme
