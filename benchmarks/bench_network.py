@@ -1,6 +1,6 @@
 """A night over the simulated national network: one broad crawler, then 1/2/4 Redis workers.
 
-The network (nianbao.crawler.testing.network: ``--portals`` portals of mixed families, a twelfth
+The network (tests/support/network.py: ``--portals`` portals of mixed families, a twelfth
 of them broken, each publishing 1-4 of the project's real reports) is served by one proxy on
 127.0.0.1 in this process. Measured, with the politeness of a nightly run (``--per-domain``
 requests at a time per portal, ``--delay`` seconds apart, AutoThrottle on), parsing and storing
@@ -37,10 +37,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(ROOT / "tests"))  # the test scaffolding: see tests/support/__init__.py
 
 from bench_crawl import scrapy_bench  # noqa: E402
-
-from nianbao.crawler.testing.network import Network, NetworkServer  # noqa: E402
+from support.network import Network, NetworkServer  # noqa: E402
 
 NIANBAO = [sys.executable, "-m", "nianbao.crawler"]
 

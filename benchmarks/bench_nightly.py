@@ -1,7 +1,7 @@
 """Nightly figures for the README: faults injected and survived, reports lost, re-crawl cost.
 
 Runs real ``nianbao crawl`` subprocesses against the simulated portal on 127.0.0.1 (the
-project's 19 real reports, nianbao.crawler.testing.portal) into a fresh SQLite database:
+project's 19 real reports, tests/support/portal.py) into a fresh SQLite database:
 
 1. a first night with every fault kind injected on some pages,
 2. a healthy night (what failed is retried),
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sqlite3
 import subprocess
 import sys
@@ -24,21 +23,14 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))  # the test scaffolding: see tests/support/__init__.py
 
-from nianbao.crawler.testing.portal import FIRST_NIGHT_FAULTS, Fault, SimulatedPortal, real_reports  # noqa: E402
+from support import environment  # noqa: E402
+from support.portal import FIRST_NIGHT_FAULTS, Fault, SimulatedPortal, real_reports  # noqa: E402
+from support.spiders import crawl_command  # noqa: E402
 
-SETTINGS = {
-    "SPIDER_MODULES": "nianbao.crawler.testing.spiders",
-    "DOWNLOAD_DELAY": "0",
-    "AUTOTHROTTLE_ENABLED": "False",
-    "CONCURRENT_REQUESTS_PER_DOMAIN": "4",
-    "DOWNLOAD_TIMEOUT": "3",
-    "NIANBAO_RETRY_BACKOFF_BASE": "0",
-    "NIANBAO_PAGE_MAXSIZE": str(1024 * 1024),
-    "NIANBAO_PROGRESS": "off",
-    "LOG_LEVEL": "WARNING",
-}
+#: The portal's crawl settings (support.spiders.SETTINGS), quiet.
+QUIET = {"NIANBAO_PROGRESS": "off", "LOG_LEVEL": "WARNING"}
 BROKEN_STORED = [
     ("渔洋镇", Fault("cut", "")),
     ("泸定县人民政府", Fault("cut", "")),
@@ -56,14 +48,11 @@ BROKEN_STORED = [
 
 
 def crawl(portal: SimulatedPortal, db: Path, tmp: Path) -> tuple[int, dict[str, object], float]:
-    args = [sys.executable, "-m", "nianbao.crawler", "crawl", "simulated_portal"]
-    args += ["-a", f"portal_url={portal.url}", "--db", f"sqlite:///{db}"]
-    settings = SETTINGS | {"HTTPCACHE_DIR": str(tmp / "cache"), "NIANBAO_JOBS_DIR": str(tmp / "j")}
-    for name, value in settings.items():
-        args += ["-s", f"{name}={value}"]
-    env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
+    args = crawl_command(portal.url, f"sqlite:///{db}", tmp, **QUIET)
     started = time.monotonic()
-    result = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        args, cwd=ROOT, env=environment(), capture_output=True, text=True, check=False
+    )
     elapsed = time.monotonic() - started
     with sqlite3.connect(db) as connection:
         row = connection.execute(

@@ -1,15 +1,14 @@
 """Every fault a portal throws: the run finishes, the fault is counted in the run record,
 nothing stored is lost or overwritten by a worse reading, and the next night retries.
 
-The portal is :class:`nianbao.crawler.testing.portal.SimulatedPortal` on 127.0.0.1 serving the
+The portal is :class:`support.portal.SimulatedPortal` on 127.0.0.1 serving the
 project's 19 real reports; faults are injected per page for a number of requests.
 """
 
 from __future__ import annotations
 
 from nightcrawl import Nights
-
-from nianbao.crawler.testing.portal import FIRST_NIGHT_FAULTS, Fault, SimulatedPortal
+from support.portal import FIRST_NIGHT_FAULTS, Fault, SimulatedPortal
 
 
 def _path(portal: SimulatedPortal, authority: str) -> str:

@@ -9,7 +9,7 @@ and allowed domain, while nothing leaves the machine; names end in ``.test``, a 
 resolves, so a crawl without the proxy reaches no real server).
 
 Each portal publishes one simulated authority (模拟…人民政府: the name is made up, and says so)
-and 1-4 of the project's real reports (:func:`~nianbao.crawler.testing.portal.real_reports`:
+and 1-4 of the project's real reports (:func:`~support.portal.real_reports`:
 the seeds, the corpus texts and pages, the 泸定县 cassette page) of distinct years, their text
 and numbers untouched, their title naming the portal's authority so that each (authority, year)
 is stored once. Shapes, by the portal's number:
@@ -46,7 +46,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
-from nianbao.crawler.testing.portal import PortalReport, real_reports
+from support.portal import PortalReport, real_reports
 
 #: Kinds of broken portal, and the share of portals (by number) that are broken.
 BROKEN_KINDS = ("dead", "5xx", "antibot", "empty")
@@ -127,7 +127,7 @@ class NetworkPortal:
             "allowed_domains": self.host,
             "column_urls": self.column_url,
             "knobs": "",
-            "description": f"Simulated portal ({shape}); nianbao.crawler.testing.network.",
+            "description": f"Simulated portal ({shape}); tests/support/network.py.",
         }
 
     # --- pages -------------------------------------------------------------------------------
