@@ -92,23 +92,6 @@ class Fault:
             raise ValueError(f"unknown fault {self.kind!r}; one of {', '.join(FAULT_KINDS)}")
 
 
-#: Night one of the fault tests and the nightly benchmark: (authority whose report page
-#: fails, fault), every kind of fault once. 渔洋镇 fails twice, then answers.
-FIRST_NIGHT_FAULTS: tuple[tuple[str, Fault], ...] = (
-    ("渔洋镇", Fault("status", "", times=2, status=503)),
-    ("邙岭镇人民政府", Fault("status", "", status=500)),
-    ("凉州区四坝镇人民政府", Fault("timeout", "", delay=4)),
-    ("劳动镇", Fault("reset", "")),
-    ("佳县螅镇人民政府", Fault("truncate", "")),
-    ("重庆市九龙坡区二郎街道办事处", Fault("status", "", status=412)),
-    ("耒阳市马水镇人民政府", Fault("status", "", status=403)),
-    ("迁安市大五里镇人民政府", Fault("redirect_loop", "")),
-    ("抚松县东岗镇人民政府", Fault("gigantic", "")),
-    ("威海市文登区信访局", Fault("challenge", "")),
-    ("泸定县人民政府", Fault("gbk", "")),
-)
-
-
 @dataclasses.dataclass(frozen=True)
 class Hit:
     path: str
