@@ -1,6 +1,6 @@
 """A night over the simulated national network: one broad crawler, then 1/2/4 Redis workers.
 
-The network (nianbao.crawler.testing.network: ``--portals`` portals of mixed families, a twelfth
+The network (tests/support/network.py: ``--portals`` portals of mixed families, a twelfth
 of them broken, each publishing 1-4 of the project's real reports) is served by one proxy on
 127.0.0.1 in this process. Measured, with the politeness of a nightly run (``--per-domain``
 requests at a time per portal, ``--delay`` seconds apart, AutoThrottle on), parsing and storing
@@ -37,10 +37,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(ROOT / "tests"))  # the test scaffolding: see tests/support/__init__.py
 
+import support  # noqa: E402
 from bench_crawl import scrapy_bench  # noqa: E402
-
-from nianbao.crawler.testing.network import Network, NetworkServer  # noqa: E402
+from support.network import Network, NetworkServer  # noqa: E402
 
 NIANBAO = [sys.executable, "-m", "nianbao.crawler"]
 
@@ -61,9 +62,8 @@ def settings(delay: float, per_domain: int, tmp: Path) -> dict[str, str]:
 
 
 def environment(proxy: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
-    env["http_proxy"] = proxy
-    return env
+    """A crawl's environment, every request sent to the network's proxy."""
+    return support.environment(http_proxy=proxy)
 
 
 def run(args: list[str], proxy: str, log: Path) -> tuple[int, float, float]:
@@ -127,6 +127,16 @@ def count_reports(db: str) -> tuple[int, int]:
     finally:
         engine.dispose()
     return len(rows), len({tuple(row) for row in rows})
+
+
+def summary(label: str, status: int, wall: float, db: str, *details: str) -> tuple[int, int]:
+    """Print one line for a night (its exit status, wall time, ``details``, what ``db`` holds
+    and its size) and return (reports stored, distinct keys): one format for every night."""
+    stored, keys = count_reports(db)
+    parts = [f"exit {status}", f"{wall:.1f} s", *details]
+    parts += [f"{stored} reports stored ({keys} distinct)", f"database {database_mb(db):.1f} MB"]
+    print(f"{label}: {', '.join(parts)}", flush=True)
+    return stored, keys
 
 
 # --- The old way: one crawler per portal (child process) -------------------------------------
@@ -211,17 +221,17 @@ def scale_out(
                 and "/20" in path
             )
             twice = sum(1 for n in fetched.values() if n > 1)
-        stored, keys = count_reports(db)
-        size = database_mb(db)
-        held = redis_mb(redis, run_id)
+        stored, keys = summary(
+            f"  {count} worker(s)",
+            worst,
+            wall,
+            db,
+            f"{len(expected)} reports expected",
+            f"report pages fetched twice: {twice}",
+            f"Redis keys of the night {redis_mb(redis, run_id):.1f} MB",
+        )
         drop_pg(pg, db)
         results.append((count, wall, stored, keys, twice, worst))
-        print(
-            f"  {count} worker(s): {wall:.1f} s, {stored} reports ({keys} distinct, "
-            f"{len(expected)} expected), report pages fetched twice: {twice}, exit {worst}; "
-            f"PostgreSQL {size:.0f} MB, Redis keys of the night {held:.1f} MB",
-            flush=True,
-        )
     return results
 
 
@@ -277,15 +287,16 @@ def main() -> None:
                 )
                 requests = server.requests() - before_requests
                 downloads = server.downloads() - before_downloads
-                stored, keys = count_reports(db)
-                print(f"  SQLite database: {database_mb(db):.1f} MB", flush=True)
-                nights.append((status, wall, rss, requests, downloads, stored))
-                print(
-                    f"night {night}: exit {status}, {wall:.1f} s, {requests} requests "
-                    f"({requests / wall:.1f}/s), {downloads} downloads, peak RSS {rss:.0f} MB, "
-                    f"{stored} reports stored ({keys} distinct)",
-                    flush=True,
+                stored, _ = summary(
+                    f"night {night}",
+                    status,
+                    wall,
+                    db,
+                    f"{requests} requests ({requests / wall:.1f}/s)",
+                    f"{downloads} downloads",
+                    f"peak RSS {rss:.0f} MB",
                 )
+                nights.append((status, wall, rss, requests, downloads, stored))
                 if status:
                     print((tmp / f"night{night}.log").read_text()[-3000:])
             starved = [p.host for p in network.portals if p.host not in server.first_seen]

@@ -1,7 +1,7 @@
 """Nightly figures for the README: faults injected and survived, reports lost, re-crawl cost.
 
 Runs real ``nianbao crawl`` subprocesses against the simulated portal on 127.0.0.1 (the
-project's 19 real reports, nianbao.crawler.testing.portal) into a fresh SQLite database:
+project's 19 real reports, tests/support/portal.py) into a fresh SQLite database:
 
 1. a first night with every fault kind injected on some pages,
 2. a healthy night (what failed is retried),
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sqlite3
 import subprocess
 import sys
@@ -24,46 +23,23 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))  # the test scaffolding: see tests/support/__init__.py
 
-from nianbao.crawler.testing.portal import FIRST_NIGHT_FAULTS, Fault, SimulatedPortal, real_reports  # noqa: E402
+from support import environment  # noqa: E402
+from support.faults import broken_stored, first_night, inject  # noqa: E402
+from support.portal import SimulatedPortal, real_reports  # noqa: E402
+from support.spiders import crawl_command  # noqa: E402
 
-SETTINGS = {
-    "SPIDER_MODULES": "nianbao.crawler.testing.spiders",
-    "DOWNLOAD_DELAY": "0",
-    "AUTOTHROTTLE_ENABLED": "False",
-    "CONCURRENT_REQUESTS_PER_DOMAIN": "4",
-    "DOWNLOAD_TIMEOUT": "3",
-    "NIANBAO_RETRY_BACKOFF_BASE": "0",
-    "NIANBAO_PAGE_MAXSIZE": str(1024 * 1024),
-    "NIANBAO_PROGRESS": "off",
-    "LOG_LEVEL": "WARNING",
-}
-BROKEN_STORED = [
-    ("渔洋镇", Fault("cut", "")),
-    ("泸定县人民政府", Fault("cut", "")),
-    ("上海市人民政府办公厅", Fault("cut", "")),
-    ("沭阳县人民政府", Fault("gbk", "")),
-    ("淮安市洪泽区人民政府", Fault("truncate", "")),
-    ("邙岭镇人民政府", Fault("status", "", status=502)),
-    ("沭阳县发展和改革局", Fault("challenge", "")),
-    ("劳动镇", Fault("reset", "")),
-    ("威海市文登区信访局", Fault("timeout", "", delay=4)),
-    ("迁安市大五里镇人民政府", Fault("redirect_loop", "")),
-    ("抚松县东岗镇人民政府", Fault("gigantic", "")),
-    ("耒阳市马水镇人民政府", Fault("status", "", status=412)),
-]
+#: The portal's crawl settings (support.spiders.SETTINGS), quiet.
+QUIET = {"NIANBAO_PROGRESS": "off", "LOG_LEVEL": "WARNING"}
 
 
 def crawl(portal: SimulatedPortal, db: Path, tmp: Path) -> tuple[int, dict[str, object], float]:
-    args = [sys.executable, "-m", "nianbao.crawler", "crawl", "simulated_portal"]
-    args += ["-a", f"portal_url={portal.url}", "--db", f"sqlite:///{db}"]
-    settings = SETTINGS | {"HTTPCACHE_DIR": str(tmp / "cache"), "NIANBAO_JOBS_DIR": str(tmp / "j")}
-    for name, value in settings.items():
-        args += ["-s", f"{name}={value}"]
-    env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
+    args = crawl_command(portal.url, f"sqlite:///{db}", tmp, **QUIET)
     started = time.monotonic()
-    result = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        args, cwd=ROOT, env=environment(), capture_output=True, text=True, check=False
+    )
     elapsed = time.monotonic() - started
     with sqlite3.connect(db) as connection:
         row = connection.execute(
@@ -87,13 +63,6 @@ def snapshot(db: Path) -> dict[tuple[str, int], int]:
     return {(name, year): cells for name, year, cells in rows}
 
 
-def inject(portal: SimulatedPortal, faults: list[tuple[str, Fault]]) -> None:
-    for authority, fault in faults:
-        index = next(i for i, r in enumerate(portal.reports) if r.authority == authority)
-        fault.path = portal.report_path(index)
-        portal.faults.append(fault)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
@@ -105,7 +74,7 @@ def main() -> None:
         lost = 0
         nights = []
 
-        inject(portal, FIRST_NIGHT_FAULTS)
+        inject(portal, first_night())
         status, run, elapsed = crawl(portal, db, tmp)
         # What a full crawl downloads: every list page and every report page.
         first_downloads = portal.pages + len(portal.reports)
@@ -126,8 +95,7 @@ def main() -> None:
         for report in portal.reports:
             report.html = report.html.replace("</body>", "<!-- republished --></body>")
             report.version = 2
-        inject(portal, BROKEN_STORED)
-        portal.faults.append(Fault("empty_list", "/xxgk/nb/index_1.html"))
+        inject(portal, broken_stored())
         mark = len(portal.hits)
         status, run, elapsed = crawl(portal, db, tmp)
         nights.append(("4 faults on stored pages", status, run, elapsed, len(portal.hits) - mark))

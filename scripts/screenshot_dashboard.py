@@ -21,10 +21,11 @@ import tempfile
 from pathlib import Path
 from urllib.parse import quote
 
-from nianbao.crawler.testing.headless import browser, first_screen_problem
-from nianbao.crawler.testing.served import TWO_YEARS_AUTHORITY, serving, store_real_reports
-
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "tests"))  # the test scaffolding: see tests/support/__init__.py
+
+from support.headless import browser, first_screen_problem  # noqa: E402
+from support.served import TWO_YEARS_AUTHORITY, serving, store_real_reports  # noqa: E402
 
 #: File name, page path, the elements that must be in the first screen.
 SHOTS = (

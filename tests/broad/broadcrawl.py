@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
+
+import support
 
 ROOT = Path(__file__).resolve().parents[2]
 NIANBAO = [sys.executable, "-m", "nianbao.crawler"]
@@ -38,9 +39,7 @@ def command(registry: Path, db_url: str, tmp: Path, *extra: str, **settings: str
 
 def environment(proxy: str) -> dict[str, str]:
     """The test's environment, every request sent to the network's proxy."""
-    env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
-    env["http_proxy"] = proxy
-    return env
+    return support.environment(http_proxy=proxy)
 
 
 def crawl(args: list[str], proxy: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:

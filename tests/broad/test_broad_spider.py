@@ -11,10 +11,10 @@ import scrapy
 from broadcrawl import ROOT
 from scrapy.http import HtmlResponse
 from scrapy.utils.request import request_from_dict
+from support.network import Network
 
 from nianbao.crawler.spiders.base.gkmlpt import GkmlptSpider
 from nianbao.crawler.spiders.broad import META_PORTAL, BroadSpider, read_portal_classes
-from nianbao.crawler.testing.network import Network
 
 
 @pytest.fixture(scope="module")

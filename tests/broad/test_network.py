@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from broadcrawl import ROOT, command, crawl, query, stored
 from scrapy.spiderloader import get_spider_loader
+from support.network import BROKEN_KINDS, Network, NetworkServer
 
 from nianbao.crawler.commands.crawl import broad_split
 from nianbao.crawler.commands.settings import build_settings
-from nianbao.crawler.testing.network import BROKEN_KINDS, Network, NetworkServer
 
 
 @pytest.fixture(scope="module")

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 import redis
 from broadcrawl import ROOT, command, environment, query, stored
+from support.network import Network, NetworkServer
 
-from nianbao.crawler.testing.network import Network, NetworkServer
 from nianbao.pipelines.db import make_engine, upgrade
 
 

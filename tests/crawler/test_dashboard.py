@@ -11,7 +11,7 @@ then 34, 行政复议 总计 0 then 6, lawsuits 0 then 1, X_CARRY passing).
 
 "In the first screen" is measured, not assumed: each page is loaded in a 1280×800 viewport over
 the DevTools protocol, the data's element must lie inside those 800 px and the screenshot must
-show ink where it is (crawler/testing/headless.py); a test of the check itself shows it fails for
+show ink where it is (tests/support/headless.py); a test of the check itself shows it fails for
 a table below the fold and for one drawn blank. Runs on SQLite and on PostgreSQL (served from
 the SQLite copy ``nianbao serve`` makes). Without Chromium or a Chinese font the tests skip here
 and fail under CI.
@@ -25,9 +25,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-
-from nianbao.crawler.testing.headless import Browser, browser, first_screen_problem
-from nianbao.crawler.testing.served import TWO_YEARS_AUTHORITY, serving, store_real_reports
+from support.headless import Browser, browser, first_screen_problem
+from support.served import TWO_YEARS_AUTHORITY, serving, store_real_reports
 
 LUDING = TWO_YEARS_AUTHORITY
 

@@ -15,9 +15,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from support.headless import FLAGS as CHROMIUM_FLAGS
+from support.served import serving
 
-from nianbao.crawler.testing.headless import FLAGS as CHROMIUM_FLAGS
-from nianbao.crawler.testing.served import serving
 from nianbao.parsers.model import Report
 from nianbao.pipelines.db import make_engine, session_factory, upgrade
 from nianbao.pipelines.db.browse import CHART_FRAGMENT, QUERIES, metadata

@@ -9,8 +9,7 @@ from typing import Any
 
 import pytest
 from nightcrawl import ROOT, Nights
-
-from nianbao.crawler.testing.portal import SimulatedPortal, real_reports
+from support.portal import SimulatedPortal, real_reports
 
 
 @pytest.fixture(scope="session")

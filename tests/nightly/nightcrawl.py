@@ -4,38 +4,20 @@ each, and what they left in the database."""
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from nianbao.crawler.testing.portal import SimulatedPortal
+from support import environment
+from support.portal import SimulatedPortal
+from support.spiders import crawl_command
 
 ROOT = Path(__file__).resolve().parents[2]
-NIANBAO = [sys.executable, "-m", "nianbao.crawler"]
 
-#: Fast, impatient settings: no politeness delays, short timeouts, quick retries.
-FAST = {
-    "SPIDER_MODULES": "nianbao.crawler.testing.spiders",
-    "DOWNLOAD_DELAY": "0",
-    "AUTOTHROTTLE_ENABLED": "False",
-    "CONCURRENT_REQUESTS_PER_DOMAIN": "4",
-    "DOWNLOAD_TIMEOUT": "3",
-    "NIANBAO_RETRY_BACKOFF_BASE": "0",
-    "NIANBAO_PAGE_MAXSIZE": str(1024 * 1024),
-    "NIANBAO_PROGRESS": "log",
-    "NIANBAO_PROGRESS_INTERVAL": "1",
-    "LOG_LEVEL": "INFO",
-}
-
-
-def environment(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
-    env.update(extra)
-    return env
+#: The portal's crawl settings (support.spiders.SETTINGS), its progress logged every second.
+FAST = {"NIANBAO_PROGRESS": "log", "NIANBAO_PROGRESS_INTERVAL": "1", "LOG_LEVEL": "INFO"}
 
 
 @dataclass
@@ -57,19 +39,7 @@ class Nights:
     tmp: Path
 
     def command(self, *extra: str, **settings: str) -> list[str]:
-        merged = (
-            FAST
-            | {
-                "HTTPCACHE_DIR": str(self.tmp / "cache"),
-                "NIANBAO_JOBS_DIR": str(self.tmp / "jobs"),
-            }
-            | settings
-        )
-        args = [*NIANBAO, "crawl", "simulated_portal", "-a", f"portal_url={self.portal.url}"]
-        args += ["--db", self.db_url, *extra]
-        for name, value in merged.items():
-            args += ["-s", f"{name}={value}"]
-        return args
+        return crawl_command(self.portal.url, self.db_url, self.tmp, *extra, **(FAST | settings))
 
     def crawl(self, *extra: str, timeout: float = 240, **settings: str) -> Night:
         result = subprocess.run(

@@ -1,31 +1,22 @@
 """Every fault a portal throws: the run finishes, the fault is counted in the run record,
 nothing stored is lost or overwritten by a worse reading, and the next night retries.
 
-The portal is :class:`nianbao.crawler.testing.portal.SimulatedPortal` on 127.0.0.1 serving the
+The portal is :class:`support.portal.SimulatedPortal` on 127.0.0.1 serving the
 project's 19 real reports; faults are injected per page for a number of requests.
 """
 
 from __future__ import annotations
 
 from nightcrawl import Nights
+from support.faults import broken_stored, first_night, inject
 
-from nianbao.crawler.testing.portal import FIRST_NIGHT_FAULTS, Fault, SimulatedPortal
-
-
-def _path(portal: SimulatedPortal, authority: str) -> str:
-    index = next(i for i, r in enumerate(portal.reports) if r.authority == authority)
-    return portal.report_path(index)
-
-
-#: Reports that cannot be stored on night one (every fault above but the burst and GBK).
+#: Reports that cannot be stored on night one (every fault of first_night() but the burst and GBK).
 UNREACHABLE = 9
 
 
 def test_faults_survived_counted_and_retried(nights: Nights) -> None:
     portal = nights.portal
-    for authority, fault in FIRST_NIGHT_FAULTS:
-        fault.path = _path(portal, authority)
-        portal.faults.append(fault)
+    inject(portal, first_night())
 
     first = nights.crawl(timeout=400)
     assert first.returncode == 0, first.stderr[-3000:]
@@ -82,20 +73,7 @@ def test_faults_on_stored_reports_never_lose_or_worsen_them(nights: Nights) -> N
     for report in portal.reports:
         report.html = report.html.replace("</body>", "<!-- republished --></body>")
         report.version = 2
-    broken = {
-        "渔洋镇": Fault("cut", ""),
-        "泸定县人民政府": Fault("cut", ""),
-        "上海市人民政府办公厅": Fault("cut", ""),
-        "沭阳县人民政府": Fault("gbk", ""),
-        "淮安市洪泽区人民政府": Fault("truncate", ""),
-        "邙岭镇人民政府": Fault("status", "", status=502),
-        "沭阳县发展和改革局": Fault("challenge", ""),
-        "劳动镇": Fault("reset", ""),
-    }
-    for authority, fault in broken.items():
-        fault.path = _path(portal, authority)
-        portal.faults.append(fault)
-    portal.faults.append(Fault("empty_list", "/xxgk/nb/index_1.html"))
+    inject(portal, broken_stored())  # the plan of benchmarks/bench_nightly.py night 4
 
     night = nights.crawl(timeout=400)
     assert night.returncode == 0, night.stderr[-3000:]

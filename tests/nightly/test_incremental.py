@@ -7,8 +7,7 @@ reports on two list pages, ETag/Last-Modified answered with 304), one database, 
 from __future__ import annotations
 
 from nightcrawl import Nights
-
-from nianbao.crawler.testing.portal import PortalReport, text_page
+from support.portal import PortalReport, text_page
 
 
 def test_unchanged_portal_costs_only_conditional_requests(nights: Nights) -> None:

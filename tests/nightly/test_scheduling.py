@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 from nightcrawl import ROOT, Nights, environment
+from support.portal import Fault
 
 from nianbao.crawler.cli import build_parser
 from nianbao.crawler.lock import EXIT_LOCKED
-from nianbao.crawler.testing.portal import Fault
 
 DEPLOY = ROOT / "deploy"
 

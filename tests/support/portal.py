@@ -22,19 +22,17 @@ cassettes, each under its own authority and year.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import html
 import http.server
-import io
 import re
-import socket
-import struct
 import threading
 import time
-from collections.abc import Iterable, Iterator
-from email.utils import formatdate, parsedate_to_datetime
+from collections.abc import Iterable
+from email.utils import formatdate
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
+
+from support.local_server import LocalServer, QuietHandler, etag, not_modified, reset
 
 #: Fault kinds the portal can inject.
 FAULT_KINDS = (
@@ -92,23 +90,6 @@ class Fault:
             raise ValueError(f"unknown fault {self.kind!r}; one of {', '.join(FAULT_KINDS)}")
 
 
-#: Night one of the fault tests and the nightly benchmark: (authority whose report page
-#: fails, fault), every kind of fault once. 渔洋镇 fails twice, then answers.
-FIRST_NIGHT_FAULTS: tuple[tuple[str, Fault], ...] = (
-    ("渔洋镇", Fault("status", "", times=2, status=503)),
-    ("邙岭镇人民政府", Fault("status", "", status=500)),
-    ("凉州区四坝镇人民政府", Fault("timeout", "", delay=4)),
-    ("劳动镇", Fault("reset", "")),
-    ("佳县螅镇人民政府", Fault("truncate", "")),
-    ("重庆市九龙坡区二郎街道办事处", Fault("status", "", status=412)),
-    ("耒阳市马水镇人民政府", Fault("status", "", status=403)),
-    ("迁安市大五里镇人民政府", Fault("redirect_loop", "")),
-    ("抚松县东岗镇人民政府", Fault("gigantic", "")),
-    ("威海市文登区信访局", Fault("challenge", "")),
-    ("泸定县人民政府", Fault("gbk", "")),
-)
-
-
 @dataclasses.dataclass(frozen=True)
 class Hit:
     path: str
@@ -156,7 +137,7 @@ def real_reports(shared: Path, cassettes: Path) -> list[PortalReport]:
     return reports
 
 
-class SimulatedPortal:
+class SimulatedPortal(LocalServer):
     """The portal server. Use as a context manager; :attr:`url` is its root."""
 
     def __init__(
@@ -177,7 +158,6 @@ class SimulatedPortal:
         #: Seconds every report page takes to answer (a slow county server).
         self.latency = 0.0
         self._lock = threading.Lock()
-        self._server: http.server.ThreadingHTTPServer | None = None
 
     # --- content ---------------------------------------------------------------------------
 
@@ -253,40 +233,8 @@ class SimulatedPortal:
 
     # --- server ----------------------------------------------------------------------------
 
-    @property
-    def url(self) -> str:
-        assert self._server is not None, "start() the portal first"
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
-
-    def start(self) -> SimulatedPortal:
-        handler = type("Handler", (_Handler,), {"portal": self})
-        self._server = _Server(("127.0.0.1", 0), handler)
-        self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
-    def __enter__(self) -> SimulatedPortal:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-
-class _Server(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        """Clients hanging up on a broken answer is the point here, not an error to print."""
-
-
-def _etag(body: bytes) -> str:
-    return '"' + hashlib.sha1(body).hexdigest()[:20] + '"'
+    def handler(self) -> type[http.server.BaseHTTPRequestHandler]:
+        return type("Handler", (_Handler,), {"portal": self})
 
 
 def _last_modified(version: int) -> str:
@@ -294,12 +242,8 @@ def _last_modified(version: int) -> str:
     return formatdate(1_700_000_000 + version * 86_400, usegmt=True)
 
 
-class _Handler(http.server.BaseHTTPRequestHandler):
+class _Handler(QuietHandler):
     portal: ClassVar[SimulatedPortal]
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, *args: Any) -> None:
-        pass
 
     def do_GET(self) -> None:
         path = self.path.split("?", 1)[0]
@@ -322,24 +266,12 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         body = page.encode("utf-8")
         headers = {"Content-Type": "text/html; charset=utf-8"}
         if self.portal.validators:
-            etag, modified = _etag(body), _last_modified(version)
-            headers |= {"ETag": etag, "Last-Modified": modified}
-            if self._not_modified(etag, modified):
+            tag, modified = etag(body), _last_modified(version)
+            headers |= {"ETag": tag, "Last-Modified": modified}
+            if not_modified(self.headers, tag, modified):
                 self._send(304, b"", path, None, conditional, headers)
                 return
         self._send(200, body, path, None, conditional, headers)
-
-    def _not_modified(self, etag: str, modified: str) -> bool:
-        match = self.headers.get("If-None-Match")
-        if match is not None:
-            return etag in [tag.strip() for tag in match.split(",")]
-        since = self.headers.get("If-Modified-Since")
-        if since:
-            try:
-                return parsedate_to_datetime(since) >= parsedate_to_datetime(modified)
-            except (TypeError, ValueError):
-                return False
-        return False
 
     def _send(
         self,
@@ -362,21 +294,13 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.wfile.flush()
         self.portal.log(Hit(path, status, fault, conditional, len(body)))
 
-    def _reset(self) -> None:
-        """Close with a TCP RST, and make the handler's own clean-up a no-op."""
-        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-        self.connection.close()
-        self.wfile = io.BytesIO()
-        self.rfile = io.BytesIO()
-        self.close_connection = True
-
     def _inject(self, fault: Fault, path: str, page: str, conditional: bool) -> None:
         body = page.encode("utf-8")
         kind = fault.kind
         if kind == "timeout":
             self.portal.log(Hit(path, 0, kind, conditional, 0))
             time.sleep(fault.delay)  # the client has given up by now
-            self._reset()
+            reset(self)
         elif kind == "status":
             answer = self.portal.challenge_page if fault.status == 412 else b"error"
             self._send(fault.status, answer, path, kind, conditional)
@@ -384,11 +308,11 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self._send(200, self.portal.challenge_page, path, kind, conditional)
         elif kind == "reset":
             self.portal.log(Hit(path, 0, kind, conditional, 0))
-            self._reset()
+            reset(self)
         elif kind == "truncate":
             self.close_connection = True
             self._send(200, body[: len(body) // 2], path, kind, conditional, length=len(body))
-            self._reset()
+            reset(self)
         elif kind == "cut":
             self._send(200, body[: len(body) // 2], path, kind, conditional)
         elif kind == "gbk":
@@ -424,12 +348,3 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         except OSError:
             pass
         self.portal.log(Hit(path, 200, "gigantic", conditional, sent))
-
-
-def serve(reports: Iterable[PortalReport], **kwargs: Any) -> Iterator[SimulatedPortal]:
-    """Generator form for pytest fixtures: ``yield from serve(...)``."""
-    portal = SimulatedPortal(reports, **kwargs).start()
-    try:
-        yield portal
-    finally:
-        portal.stop()

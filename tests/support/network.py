@@ -9,7 +9,7 @@ and allowed domain, while nothing leaves the machine; names end in ``.test``, a 
 resolves, so a crawl without the proxy reaches no real server).
 
 Each portal publishes one simulated authority (模拟…人民政府: the name is made up, and says so)
-and 1-4 of the project's real reports (:func:`~nianbao.crawler.testing.portal.real_reports`:
+and 1-4 of the project's real reports (:func:`~support.portal.real_reports`:
 the seeds, the corpus texts and pages, the 泸定县 cassette page) of distinct years, their text
 and numbers untouched, their title naming the portal's authority so that each (authority, year)
 is stored once. Shapes, by the portal's number:
@@ -35,34 +35,22 @@ import dataclasses
 import hashlib
 import html
 import http.server
-import io
 import random
-import socket
-import struct
 import threading
-from collections.abc import Iterator
-from email.utils import formatdate, parsedate_to_datetime
+from email.utils import formatdate
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
 from urllib.parse import urlsplit
 
-from nianbao.crawler.testing.portal import PortalReport, real_reports
+from nianbao.crawler.spiders.registry import COLUMNS as REGISTRY_COLUMNS
+from support.local_server import LocalServer, QuietHandler, QuietServer, etag, not_modified, reset
+from support.portal import PortalReport, real_reports
 
 #: Kinds of broken portal, and the share of portals (by number) that are broken.
 BROKEN_KINDS = ("dead", "5xx", "antibot", "empty")
 #: Every ``BROKEN_EVERY``-th portal is broken, the kinds taking turns.
 BROKEN_EVERY = 12
 FAMILIES = ("link_list", "trs", "ucap")
-#: Registry columns (the portal registry's CSV layout: crawler/portals.csv).
-REGISTRY_COLUMNS = (
-    "name",
-    "portal",
-    "family",
-    "allowed_domains",
-    "column_urls",
-    "knobs",
-    "description",
-)
 ATTACHMENT = "hongze_qu_2023.pdf"
 #: The report the attachment belongs to (corpus/texts/011_hongze_qu_2023.txt).
 ATTACHMENT_REPORT = ("淮安市洪泽区人民政府", 2023)
@@ -127,7 +115,7 @@ class NetworkPortal:
             "allowed_domains": self.host,
             "column_urls": self.column_url,
             "knobs": "",
-            "description": f"Simulated portal ({shape}); nianbao.crawler.testing.network.",
+            "description": f"Simulated portal ({shape}); tests/support/network.py.",
         }
 
     # --- pages -------------------------------------------------------------------------------
@@ -301,17 +289,19 @@ class _Site:
     pages: dict[str, tuple[str, bytes]]
 
 
-def _etag(body: bytes) -> str:
-    return '"' + hashlib.sha1(body).hexdigest()[:20] + '"'
-
-
 #: One fixed date for every page: the same page always carries the same Last-Modified.
 LAST_MODIFIED = formatdate(1_700_000_000, usegmt=True)
 ROBOTS = b"User-agent: *\nDisallow: /admin/\n"
 
 
-class NetworkServer:
+class _Server(QuietServer):
+    request_queue_size = 512
+
+
+class NetworkServer(LocalServer):
     """The proxy answering for every portal of a :class:`Network`. A context manager."""
+
+    server_class = _Server
 
     def __init__(self, network: Network) -> None:
         self.network = network
@@ -329,12 +319,6 @@ class NetworkServer:
         self.in_flight: collections.Counter[str] = collections.Counter()
         self.most_in_flight: collections.Counter[str] = collections.Counter()
         self._lock = threading.Lock()
-        self._server: http.server.ThreadingHTTPServer | None = None
-
-    @property
-    def url(self) -> str:
-        assert self._server is not None, "start() the server first"
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
 
     def log(self, host: str, path: str, status: int) -> None:
         with self._lock:
@@ -361,39 +345,12 @@ class NetworkServer:
     def hosts_asked(self) -> set[str]:
         return {host for host, _, _ in self.hits}
 
-    def start(self) -> NetworkServer:
-        handler = type("Handler", (_Handler,), {"server_state": self})
-        self._server = _Server(("127.0.0.1", 0), handler)
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
-    def __enter__(self) -> NetworkServer:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+    def handler(self) -> type[http.server.BaseHTTPRequestHandler]:
+        return type("Handler", (_Handler,), {"server_state": self})
 
 
-class _Server(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 512
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        """A client hanging up on a reset is the point, not an error to print."""
-
-
-class _Handler(http.server.BaseHTTPRequestHandler):
+class _Handler(QuietHandler):
     server_state: ClassVar[NetworkServer]
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, *args: Any) -> None:
-        pass
 
     def do_GET(self) -> None:
         target = urlsplit(self.path)
@@ -445,26 +402,14 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self._send(404, "text/html", b"<html><body>404</body></html>")
 
     def _answer(self, host: str, path: str, content_type: str, body: bytes) -> None:
-        etag = _etag(body)
-        headers = {"ETag": etag, "Last-Modified": LAST_MODIFIED}
-        if self._not_modified(etag):
+        tag = etag(body)
+        headers = {"ETag": tag, "Last-Modified": LAST_MODIFIED}
+        if not_modified(self.headers, tag, LAST_MODIFIED):
             self.server_state.log(host, path, 304)
             self._send(304, content_type, b"", headers)
             return
         self.server_state.log(host, path, 200)
         self._send(200, content_type, body, headers)
-
-    def _not_modified(self, etag: str) -> bool:
-        match = self.headers.get("If-None-Match")
-        if match is not None:
-            return etag in [tag.strip() for tag in match.split(",")]
-        since = self.headers.get("If-Modified-Since")
-        try:
-            return bool(since) and parsedate_to_datetime(since) >= parsedate_to_datetime(
-                LAST_MODIFIED
-            )
-        except (TypeError, ValueError):
-            return False
 
     def _send(
         self, status: int, content_type: str, body: bytes, headers: dict[str, str] | None = None
@@ -480,19 +425,5 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.wfile.flush()
 
     def _reset(self) -> None:
-        """Close with a TCP RST, as a dead server's firewall does."""
         self._answered()  # before the RST: the client may retry the moment it sees it
-        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-        self.connection.close()
-        self.wfile = io.BytesIO()
-        self.rfile = io.BytesIO()
-        self.close_connection = True
-
-
-def serving(network: Network) -> Iterator[NetworkServer]:
-    """Generator form for pytest fixtures: ``yield from serving(network)``."""
-    server = NetworkServer(network).start()
-    try:
-        yield server
-    finally:
-        server.stop()
+        reset(self)
