@@ -1,4 +1,5 @@
-"""The front door of ``nianbao serve``: Datasette templates, a small plugin and a chart.
+"""``nianbao.crawler.dashboard`` (directory ``crawler/dashboard/``): the front door of ``nianbao
+serve``: Datasette templates, a small plugin and a chart.
 
 It lives beside the ``serve`` command (the only thing that starts Datasette) and not in
 ``pipelines/db``, which holds the storage and the SQL: what is here is presentation. The SQL the

@@ -1,1 +1,2 @@
-"""Scrapy extensions of nightly operation: job directories, progress, monitoring, scale-out."""
+"""``nianbao.crawler.extensions`` (directory ``crawler/extensions/``): scrapy extensions of nightly
+operation: job directories, progress, monitoring, scale-out."""

@@ -1,1 +1,1 @@
-"""Downloader middlewares."""
+"""``nianbao.crawler.middlewares`` (directory ``crawler/middlewares/``): downloader middlewares."""

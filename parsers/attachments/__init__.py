@@ -1,4 +1,5 @@
-"""Reports published as attachments: PDF, DOCX, DOC/WPS, XLSX/XLS/ET and scanned images.
+"""``nianbao.parsers.attachments`` (directory ``parsers/attachments/``): reports published as
+attachments: PDF, DOCX, DOC/WPS, XLSX/XLS/ET and scanned images.
 
 ``parse_attachment(data, filename=..., content_type=...)`` checks the file against the limits,
 decides what it really is from its bytes, turns it into the shared row stream (exact grid rows

@@ -1,5 +1,6 @@
-"""The report database: schema (``models``), engines and migrations (``engine``), saving
-reports (``repository``, many at once: ``bulk``) and reading them back (``load``, ``summary``).
+"""``nianbao.pipelines.db`` (directory ``pipelines/db/``): the report database: schema
+(``models``), engines and migrations (``engine``), saving reports (``repository``, many at once:
+``bulk``) and reading them back (``load``, ``summary``).
 
 Import from here; the module split is an implementation detail.
 """

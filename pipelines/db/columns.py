@@ -3,7 +3,7 @@
 Analysts meet the same columns in four places: the views (``report_wide``, ``report_value``,
 ``report_check``, ``indicators``), the column notes Datasette shows (``browse.metadata``), the
 files ``nianbao export`` writes, and the README's tables. Each of those is derived from the
-descriptions here, and ``tests/pipelines/test_columns.py`` fails when the newest migration's
+descriptions here, and ``tests/pipelines/test_view_columns.py`` fails when the newest migration's
 frozen view SQL, the notes, the export files or the README tables disagree with them.
 
 The views themselves are created by the Alembic migrations with frozen SQL (env.py): a change

@@ -2,7 +2,7 @@
 
 Each table sits between ``<!-- columns:NAME -->`` and ``<!-- /columns -->`` in README.md;
 :func:`update` rewrites what is between the markers and nothing else, and
-``tests/pipelines/test_columns.py`` fails while the README differs from it. To regenerate
+``tests/pipelines/test_view_columns.py`` fails while the README differs from it. To regenerate
 after changing a description::
 
     python -m nianbao.pipelines.db.readme_tables            # rewrite README.md in place
