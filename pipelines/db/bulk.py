@@ -25,20 +25,20 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import JSON, Table, func, select, text, tuple_
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from nianbao.parsers.model import Report
+from nianbao.parsers.model import Number, Report
 
 from .authorities import UnkeyedReport, find_or_create_authority, report_key
 from .divisions import prefetch
-from .models import AuthorityRow, ReportRevisionRow, ReportRow
+from .models import AuthorityRow, CellRow, ReportRevisionRow, ReportRow
 from .repository import SaveOutcome, utc_now, write_report, write_retrying
-from .rows import CHILDREN, cell_count, report_values
+from .rows import CELL_FIELDS, CHILDREN, at_scale, cell_count, cell_fields, report_values
 from .text import AUTHORITY_CHARS, SPIDER_CHARS, bounded, clean_report
 
 logger = logging.getLogger(__name__)
@@ -236,10 +236,20 @@ def _insert_new(
         for report_id, (index, report, _) in zip(ids, fresh, strict=True)
     ]
     _write_rows(session, ReportRevisionRow.__table__, revisions)
+    reports = [(report_id, report) for report_id, (_, report, _) in zip(ids, fresh, strict=True)]
+    number = _cell_number(session)
+    cells = (
+        (report_id, *fields)
+        for report_id, report in reports
+        for fields in cell_fields(report, number, _flags_text)
+    )
+    _write_tuples(session, CellRow.__table__, ("report_id", *CELL_FIELDS), cells)
     for model, build in CHILDREN:
+        if model is CellRow:
+            continue
         children = [
             {"report_id": report_id, **row}
-            for report_id, (_, report, _) in zip(ids, fresh, strict=True)
+            for report_id, report in reports
             for row in build(report)
         ]
         _write_rows(session, model.__table__, children)
@@ -249,11 +259,20 @@ def _postgresql(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
-def _executemany(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
-    """One DBAPI executemany, each value through its column type's bind processor (what
-    SQLAlchemy's own executemany does, without its per-row parameter bookkeeping: for a batch's
-    50,000 cells that bookkeeping cost more than SQLite's own work)."""
-    columns = list(rows[0])
+def _cell_number(session: Session) -> Callable[[Number | None], Any]:
+    """A cell's number as the engine binds a NUMERIC(20,5): SQLAlchemy sends SQLite a float
+    and PostgreSQL the Decimal; a count (nearly every cell) goes as the int itself, which
+    both store exactly as they store that float or Decimal."""
+    if _postgresql(session):
+        return lambda value: value if value is None or type(value) is int else at_scale(value)
+    return lambda value: value if value is None or type(value) is int else float(at_scale(value))
+
+
+def _executemany_params(
+    session: Session, table: Table, columns: list[str], rows: list[dict[str, Any]]
+) -> list[tuple[Any, ...]]:
+    """Each row's values as the DBAPI takes them, through its column type's bind processor
+    (what SQLAlchemy's own executemany does, without its per-row parameter bookkeeping)."""
     dialect = session.get_bind().dialect
     processors = []
     for index, name in enumerate(columns):
@@ -262,7 +281,7 @@ def _executemany(session: Session, table: Table, rows: list[dict[str, Any]]) -> 
             processors.append((index, _json_text))
             continue
         process = column_type._cached_bind_processor(dialect)
-        if process is not None:
+        if process is not None and not _postgresql(session):
             processors.append((index, process))
     params = []
     for row in rows:
@@ -270,11 +289,11 @@ def _executemany(session: Session, table: Table, rows: list[dict[str, Any]]) -> 
         for index, process in processors:
             values[index] = process(values[index])
         params.append(tuple(values))
-    names = ", ".join(f'"{name}"' for name in columns)
-    marks = ", ".join("?" for _ in columns)
-    session.connection().exec_driver_sql(
-        f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', params
-    )
+    return params
+
+
+def _flags_text(flags: list[str]) -> str:
+    return _json_text(list(flags)) if flags else "[]"
 
 
 def _json_text(value: Any) -> str:
@@ -306,24 +325,30 @@ def _insert_returning_ids(session: Session, table: Table, rows: list[dict[str, A
 
 
 def _write_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
-    """INSERT ``rows`` (all with the same keys): COPY on PostgreSQL, where a multi-row INSERT
-    of a batch's 50,000 cells is one huge statement psycopg spends seconds splitting; one
-    executemany on SQLite."""
-    if not rows:
-        return
-    if not _postgresql(session):
-        _executemany(session, table, rows)
-        return
-    columns = list(rows[0])
-    as_json = [index for index, name in enumerate(columns) if isinstance(table.c[name].type, JSON)]
-    connection = session.connection().connection.driver_connection
+    """INSERT ``rows`` (dicts, all with the same keys), each value bound as its column's type
+    binds it."""
+    if rows:
+        columns = list(rows[0])
+        _write_tuples(session, table, columns, _executemany_params(session, table, columns, rows))
+
+
+def _write_tuples(
+    session: Session, table: Table, columns: Sequence[str], params: Iterable[tuple[Any, ...]]
+) -> None:
+    """INSERT rows of DBAPI values in ``columns`` order: COPY on PostgreSQL, where a multi-row
+    INSERT of a batch's 50,000 cells is one huge statement psycopg spends seconds splitting;
+    one executemany on SQLite."""
     names = ", ".join(f'"{name}"' for name in columns)
+    if not _postgresql(session):
+        marks = ", ".join("?" for _ in columns)
+        session.connection().exec_driver_sql(
+            f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', list(params)
+        )
+        return
+    connection = session.connection().connection.driver_connection
     with (
         connection.cursor() as cursor,
         cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy,
     ):
-        for row in rows:
-            values = list(row.values())
-            for index in as_json:  # the JSON text, as SQLAlchemy would have sent it
-                values[index] = _json_text(values[index])
+        for values in params:
             copy.write_row(values)

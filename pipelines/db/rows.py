@@ -10,7 +10,7 @@ turns stored values (live rows or a revision's snapshot) into a :class:`Report` 
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -37,7 +37,7 @@ _METADATA_FIELDS = (
 )
 
 
-def _decimal(value: Number | None) -> Decimal | None:
+def at_scale(value: Number | None) -> Decimal | None:
     """Numbers at the scale the database stores, so stored and new values compare equal."""
     if value is None:
         return None
@@ -74,26 +74,33 @@ def report_values(report: Report) -> dict[str, Any]:
     return values
 
 
-def _cell_values(report: Report) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = []
+#: A cell row's columns after ``report_id``, in the order :func:`cell_fields` gives them.
+CELL_FIELDS = (
+    "table_id", "family", "position", "row_key", "col_key", "value", "value_raw",
+    "value_source", "value_derived", "flags", "uncertain",
+)  # fmt: skip
+
+
+def cell_fields(
+    report: Report,
+    number: Callable[[Number | None], Any] = at_scale,
+    flags: Callable[[list[str]], Any] = list,
+) -> Iterator[tuple[Any, ...]]:
+    """Each cell of ``report`` as the values of :data:`CELL_FIELDS`, numbers and flags as
+    ``number`` and ``flags`` give them (the bulk path passes what its driver binds)."""
     for table in report.tables.values():
+        variant, family = table.variant, table.family
         for position, cell in enumerate(table.cells.values()):
-            rows.append(
-                {
-                    "table_id": table.variant,
-                    "family": table.family,
-                    "position": position,
-                    "row_key": cell.row,
-                    "col_key": cell.col,
-                    "value": _decimal(cell.value),
-                    "value_raw": cell.raw,
-                    "value_source": cell.source,
-                    "value_derived": _decimal(cell.derived),
-                    "flags": list(cell.flags),
-                    "uncertain": cell.uncertain[:64] if cell.uncertain else None,
-                }
-            )
-    return rows
+            uncertain = cell.uncertain
+            yield (
+                variant, family, position, cell.row, cell.col, number(cell.value), cell.raw,
+                cell.source, number(cell.derived), flags(cell.flags),
+                uncertain[:64] if uncertain else None,
+            )  # fmt: skip
+
+
+def _cell_values(report: Report) -> list[dict[str, Any]]:
+    return [dict(zip(CELL_FIELDS, fields, strict=True)) for fields in cell_fields(report)]
 
 
 def _check_values(report: Report) -> list[dict[str, Any]]:
@@ -103,9 +110,9 @@ def _check_values(report: Report) -> list[dict[str, Any]]:
             "rule_id": check.rule,
             "binding": check.binding,
             "status": check.status,
-            "lhs": _decimal(check.lhs),
-            "rhs": _decimal(check.rhs),
-            "diff": _decimal(check.diff),
+            "lhs": at_scale(check.lhs),
+            "rhs": at_scale(check.rhs),
+            "diff": at_scale(check.diff),
             "detail": check.detail,
         }
         for position, check in enumerate(report.checks)
@@ -117,7 +124,7 @@ def _prose_values(report: Report) -> list[dict[str, Any]]:
         {
             "position": position,
             "key": metric.key,
-            "value": _decimal(metric.value),
+            "value": at_scale(metric.value),
             "span": metric.span,
             "flags": list(metric.flags),
         }
@@ -145,7 +152,7 @@ def _stored_children(
     for mapping in session.execute(statement).mappings():
         row = dict(mapping)
         for name in numeric:
-            row[name] = _decimal(row[name])
+            row[name] = at_scale(row[name])
         rows.append(row)
     return rows
 

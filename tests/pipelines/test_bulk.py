@@ -69,6 +69,39 @@ def test_a_batch_stores_what_one_by_one_stores(engine: Engine, shared: Path) -> 
     ]
 
 
+#: Every stored cell as the engine holds it: numbers as text show an INTEGER from a REAL on
+#: SQLite and the scale on PostgreSQL, so a batch binding values its own way is seen.
+_CELLS_AS_STORED = (
+    "SELECT a.name, r.report_year, c.table_id, c.family, c.position, c.row_key, c.col_key, "
+    "CAST(c.value AS TEXT), c.value_raw, c.value_source, CAST(c.value_derived AS TEXT), "
+    "CAST(c.flags AS TEXT), c.uncertain FROM cell c JOIN report r ON r.id = c.report_id "
+    "JOIN authority a ON a.id = r.authority_id ORDER BY 1, 2, 3, 5"
+)
+
+
+def test_batch_cells_are_stored_as_save_report_stores_them(engine: Engine, shared: Path) -> None:
+    """The batch binds cells itself (ints as ints, no dict per cell): what the engine then
+    holds must be what save_report's ORM insert leaves, value for value and type for type."""
+    reports = _corpus(shared) + [parse_path(path) for path in sorted((shared / "seeds").glob("*"))]
+    reports = [r for r in reports if r.authority and r.report_year and r.tables]
+    assert any(
+        type(cell.value) is not int and cell.value is not None
+        for report in reports
+        for table in report.tables.values()
+        for cell in table.cells.values()
+    ), "the material must hold a non-integer value (万元 amounts)"
+    with session_factory(engine)() as session:
+        save_reports(session, [copy.deepcopy(r) for r in reports], spider="s")
+    batched = _rows(engine, _CELLS_AS_STORED)
+    with engine.begin() as connection:
+        connection.execute(text("DELETE FROM report"))
+    with session_factory(engine)() as session:
+        for report in reports:
+            save_report(session, copy.deepcopy(report), spider="s", portal=None)
+    assert len(batched) > 1000
+    assert _rows(engine, _CELLS_AS_STORED) == batched
+
+
 def test_a_mixed_batch_takes_the_full_path_where_it_must(
     engine: Engine, luding_report: Callable[..., Report]
 ) -> None:
