@@ -207,7 +207,14 @@ class CheckResultRow(Base):
     __tablename__ = "check_result"
     __table_args__ = (
         CheckConstraint(_in("status", CHECK_STATUSES), name="status"),
-        Index(None, "rule_id", "status"),
+        # What is read across reports is failures: the rule queries, rules broken (0009).
+        Index(
+            "ix_check_result_failed",
+            "rule_id",
+            "report_id",
+            sqlite_where=text("status = 'fail'"),
+            postgresql_where=text("status = 'fail'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -107,3 +107,37 @@ def test_any_characters_in_a_name_store_on_both_engines(
         session.execute(text("DELETE FROM report"))
         session.commit()
     assert names == [canonical_authority(storable(f"泸定县{noise}人民政府"))[:AUTHORITY_CHARS]]
+
+
+@given(st.lists(st.text(), max_size=6))
+def test_a_report_s_short_texts_are_judged_clean_together_as_one_by_one(parts: list[str]) -> None:
+    """The store looks at a report's cells, checks and sections joined before cleaning them
+    one by one: joined, they are clean exactly when each one is."""
+    from nianbao.pipelines.db.text import _all_storable
+
+    assert _all_storable(parts) == all(storable(part) == part for part in parts)
+
+
+def test_hostile_cells_and_sections_store_cleaned_in_a_batch(
+    engine: Engine, luding_report: Callable[..., Report]
+) -> None:
+    """One cell printed with a NUL, a section with a lone surrogate: the batch stores both
+    cleaned on either engine (PostgreSQL refused them raw), the other cells as printed."""
+    from nianbao.pipelines.db.bulk import save_reports
+
+    report = luding_report()
+    table = report.tables["t3"]
+    key, cell = next(iter(table.cells.items()))
+    expected = cell.raw
+    cell.raw = f"{cell.raw}\x00"
+    section = next(iter(report.sections))
+    report.sections[section] = "公开\ud800"
+    printed = {k: c.raw for k, c in table.cells.items() if k != key}
+    with session_factory(engine)() as session:
+        assert save_reports(session, [report], spider="s") == ["new"]
+    with session_factory(engine)() as session:
+        stored = load_report(session, LUDING, 2024)
+    assert stored is not None
+    assert stored.tables["t3"].cells[key].raw == expected
+    assert stored.sections[section] == "公开\ufffd"
+    assert {k: c.raw for k, c in stored.tables["t3"].cells.items() if k != key} == printed

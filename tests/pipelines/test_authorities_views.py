@@ -348,3 +348,30 @@ def test_statistics_let_sqlite_join_cells_by_report(
     engine.dispose()
     for plan in (before, after):
         assert "USING INDEX ix_cell_summary (family=? AND report_id=?" in plan, plan
+
+
+def test_failed_checks_of_one_rule_are_read_from_the_failures_index(
+    tmp_path: Path, zero_t3_report: Callable[[str, int, str], Report]
+) -> None:
+    """The rule queries ask for one rule's failures across reports: migration 0009's partial
+    index holds only failures, so they are a seek, not a scan of every passed check."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'plan.db'}")
+    upgrade(engine)
+    with session_factory(engine)() as session:
+        for number in range(50):
+            save_report(
+                session,
+                zero_t3_report(f"渔洋{number}镇人民政府", 2024, "t3_2021"),
+                spider="x",
+                portal=None,
+            )
+    plan = " ".join(
+        str(row)
+        for row in rows(
+            engine,
+            "EXPLAIN QUERY PLAN SELECT report_id FROM check_result "
+            "WHERE rule_id = 'T3_BALANCE' AND status = 'fail'",
+        )
+    )
+    engine.dispose()
+    assert "USING INDEX ix_check_result_failed (rule_id=?)" in plan, plan
