@@ -9,6 +9,7 @@ row instead, without rolling back the reports of the caller's transaction.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import select
@@ -26,6 +27,22 @@ from .text import AUTHORITY_CHARS
 #: Levels whose authority is one government per 行政区划代码 (names differ: 威海市文登区人民政府,
 #: 文登区人民政府): a name resolving to the same code and level is the same authority.
 _CODED_LEVELS = ("province", "city", "county")
+
+
+#: Authority rows by name, ``None`` for a name no row has (:func:`known_authorities`).
+Known = dict[str, AuthorityRow | None]
+
+
+def known_authorities(session: Session, names: Iterable[str]) -> Known:
+    """The stored authority of each of ``names`` (``None``: no row has that name), in one
+    query: a batch of reports then asks the database once, not once per name. Good for the
+    caller's transaction only (another writer may add a name later)."""
+    wanted = list(dict.fromkeys(names))
+    found = {
+        row.name: row
+        for row in session.scalars(select(AuthorityRow).where(AuthorityRow.name.in_(wanted)))
+    }
+    return {name: found.get(name) for name in wanted}
 
 
 class UnkeyedReport(ValueError):
@@ -90,23 +107,51 @@ def find_or_create_authority(
     inferred: bool,
     depth: int = 0,
     retry: bool = True,
+    known: Known | None = None,
 ) -> AuthorityRow:
     """The authority row for ``name``; a new one gets its tier, region and parent chain.
 
     A government already stored under another spelling of the same unit (same tier and
     division code) is that authority; a parent created under cpca's name (甘孜藏族自治州人民政府)
-    takes the name the authority uses itself when its own report arrives.
+    takes the name the authority uses itself when its own report arrives. ``known`` (from
+    :func:`known_authorities`) answers the look-up by name for the names it holds, and learns
+    the rows found or created here.
     """
-    authority = session.scalar(select(AuthorityRow).where(AuthorityRow.name == name))
-    if authority is not None:
+    if known is not None and name in known:
+        authority = known[name]
+    else:
+        authority = session.scalar(select(AuthorityRow).where(AuthorityRow.name == name))
+    if authority is None:
+        authority = _create_authority(
+            session, name, portal, publisher, inferred, depth, retry, known
+        )
+    else:
         if not inferred and authority.inferred:
             authority.inferred = False
         if portal and not authority.portal:
             authority.portal = portal
         if authority.division_code is None and authority.region_source is None:
             # Stored before 0002 (or with no region then): place it now, once it can be.
-            _place(session, authority, classify(name, publisher=publisher, portal=portal), depth)
-        return authority
+            _place(
+                session, authority, classify(name, publisher=publisher, portal=portal), depth, known
+            )
+    if known is not None:
+        known[name] = authority
+    return authority
+
+
+def _create_authority(
+    session: Session,
+    name: str,
+    portal: str | None,
+    publisher: str | None,
+    inferred: bool,
+    depth: int,
+    retry: bool,
+    known: Known | None,
+) -> AuthorityRow:
+    """The authority ``name`` that no row has that name: the same unit stored under another
+    spelling, or a new row placed in its region (race-safe, see the module docstring)."""
     facts = classify(name, publisher=publisher, portal=portal)
     same_unit = _government_by_code(session, facts)
     if same_unit is not None:
@@ -119,13 +164,15 @@ def find_or_create_authority(
         with session.begin_nested():
             authority = AuthorityRow(name=name, portal=portal, inferred=inferred)
             session.add(authority)
-            _place(session, authority, facts, depth)
+            _place(session, authority, facts, depth, known)
     except IntegrityError:
         # Another process (a second worker on the same database) created this authority, or
         # its parent, between the look-up above and this insert: it is that row. Only the
         # SAVEPOINT is rolled back; the reports of this transaction are not lost.
         if not retry:
             raise
+        if known is not None:
+            known.clear()  # what it says absent may now be stored (by the other writer)
         return find_or_create_authority(
             session,
             name,
@@ -138,7 +185,13 @@ def find_or_create_authority(
     return authority
 
 
-def _place(session: Session, authority: AuthorityRow, facts: AuthorityFacts, depth: int) -> None:
+def _place(
+    session: Session,
+    authority: AuthorityRow,
+    facts: AuthorityFacts,
+    depth: int,
+    known: Known | None = None,
+) -> None:
     """Write tier and region onto ``authority`` and link (creating) its parent government."""
     for key, value in _facts_columns(facts).items():
         if value is not None:
@@ -146,7 +199,13 @@ def _place(session: Session, authority: AuthorityRow, facts: AuthorityFacts, dep
     session.flush()
     if facts.parent and facts.parent != authority.name and depth < 4 and not authority.parent_id:
         parent = find_or_create_authority(
-            session, facts.parent, portal=None, publisher=None, inferred=True, depth=depth + 1
+            session,
+            facts.parent,
+            portal=None,
+            publisher=None,
+            inferred=True,
+            depth=depth + 1,
+            known=known,
         )
         authority.parent_id = parent.id
 

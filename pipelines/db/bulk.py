@@ -34,8 +34,8 @@ from sqlalchemy.orm import Session
 
 from nianbao.parsers.model import Number, Report
 
-from .authorities import UnkeyedReport, find_or_create_authority, report_key
-from .divisions import prefetch
+from .authorities import UnkeyedReport, find_or_create_authority, known_authorities, report_key
+from .divisions import classify, prefetch
 from .models import AuthorityRow, CellRow, ReportRevisionRow, ReportRow
 from .repository import SaveOutcome, utc_now, write_report, write_retrying
 from .rows import CELL_FIELDS, CHILDREN, at_scale, cell_count, cell_fields, report_values
@@ -157,11 +157,22 @@ def _partition(
         if urls
         else ()
     )
+    names = [name for _, _, (name, _year, _scope) in keyed]
+    parents = [
+        classify(name, publisher=report.publisher, portal=portals[index]).parent
+        for index, report, (name, _year, _scope) in keyed
+    ]
+    known = known_authorities(session, [*names, *filter(None, parents)])
     authorities: dict[str, AuthorityRow] = {}
     for index, report, (name, _year, _scope) in keyed:
         if name not in authorities:
             authorities[name] = find_or_create_authority(
-                session, name, portal=portals[index], publisher=report.publisher, inferred=False
+                session,
+                name,
+                portal=portals[index],
+                publisher=report.publisher,
+                inferred=False,
+                known=known,
             )
     session.flush()
     keys = {(authorities[name].id, year, scope) for _, _, (name, year, scope) in keyed}

@@ -182,3 +182,30 @@ def test_the_township_query_reads_what_report_wide_shows(engine: Engine, shared:
     )
     assert len(fast) >= 4  # the corpus has townships and streets
     assert fast == wide
+
+
+_AUTHORITIES = (
+    "SELECT a.name, a.level, a.province, a.city, a.county, a.division_code, a.inferred, "
+    "p.name FROM authority a LEFT JOIN authority p ON p.id = a.parent_id ORDER BY a.name"
+)
+
+
+def test_a_batch_places_authorities_as_one_by_one_does(engine: Engine, shared: Path) -> None:
+    """The batch looks its authorities and their parents up in one query (known_authorities)
+    instead of one per name: the rows it creates, their places and parent chains, must be
+    those the one-report path creates, with one authority already stored beforehand."""
+    reports = _corpus(shared)
+    first, rest = reports[0], reports[1:]
+    with session_factory(engine)() as session:
+        save_report(session, copy.deepcopy(first), spider="s", portal=None)
+        save_reports(session, [copy.deepcopy(r) for r in rest], spider="s")
+    batched = _rows(engine, _AUTHORITIES)
+    with engine.begin() as connection:
+        connection.execute(text("DELETE FROM report"))
+        connection.execute(text("UPDATE authority SET parent_id = NULL"))
+        connection.execute(text("DELETE FROM authority"))
+    with session_factory(engine)() as session:
+        for report in reports:
+            save_report(session, copy.deepcopy(report), spider="s", portal=None)
+    assert len(batched) > len({r.authority for r in reports})  # parents were created too
+    assert _rows(engine, _AUTHORITIES) == batched
