@@ -11,7 +11,10 @@ full database, and its median time of ``--rounds`` runs is printed.
 
     python benchmarks/bench_store.py [--reports 10000] [--engines sqlite postgresql]
         [--pg postgresql+psycopg://postgres@127.0.0.1:5432/postgres] [--shared ../shared]
-        [--batch 500]
+        [--batch 500] [--years 9]
+
+``--years 1`` stores every report under a new authority, as the first night over the country
+does (authorities and their parent chains created as the reports arrive).
 """
 
 from __future__ import annotations
@@ -75,14 +78,16 @@ def parse_again(report: Report) -> Report:
     return copy.deepcopy(report)
 
 
-def store(url: str, reports: list[Report], total: int, rounds: int, size: int) -> dict[str, float]:
+def store(
+    url: str, reports: list[Report], total: int, rounds: int, size: int, years_each: int = 9
+) -> dict[str, float]:
     engine = make_engine(url)
     upgrade(engine)
     sessions = session_factory(engine)
-    years = range(2017, 2026)
+    years = range(2026 - years_each, 2026)
     batch = [
-        # Each numbered authority reports for every year (9 reports per authority, as a
-        # reparse over the archive sees them).
+        # Each numbered authority reports for ``years_each`` years: 9 (2017-2025) as a reparse
+        # over the archive sees them; 1 as a first harvest does, every report a new authority.
         varied(reports[(n // len(years)) % len(reports)], n // len(years), years[n % len(years)])
         for n in range(total)
     ]
@@ -146,6 +151,9 @@ def main() -> None:
     parser.add_argument(
         "--batch", type=int, default=500, help="reports per save_reports call (1: save_report)"
     )
+    parser.add_argument(
+        "--years", type=int, default=9, help="reports per authority (1: a first harvest)"
+    )
     parser.add_argument("--engines", nargs="+", default=["sqlite", "postgresql"])
     parser.add_argument(
         "--pg",
@@ -162,12 +170,17 @@ def main() -> None:
         if name == "sqlite":
             folder = tempfile.mkdtemp(prefix="nianbao-bench-")
             result = store(
-                f"sqlite:///{folder}/bench.db", reports, args.reports, args.rounds, args.batch
+                f"sqlite:///{folder}/bench.db",
+                reports,
+                args.reports,
+                args.rounds,
+                args.batch,
+                args.years,
             )
         else:
             url, libpq = _pg_database(args.pg)
             try:
-                result = store(url, reports, args.reports, args.rounds, args.batch)
+                result = store(url, reports, args.reports, args.rounds, args.batch, args.years)
             finally:
                 _drop(libpq, url)
         print(

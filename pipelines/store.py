@@ -27,6 +27,7 @@ import logging
 from typing import TYPE_CHECKING, Any, Self
 
 from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import Deferred
 
 from nianbao.parsers.model import Report
@@ -142,7 +143,16 @@ class StorePipeline:
 
     def process_item(self, item: Any, spider: Spider | None = None) -> Any:
         """Store the item's report: at once (``NIANBAO_STORE_BATCH`` 1), or with the next
-        batch, returning a Deferred that fires when the batch is written."""
+        batch, returning an awaitable that completes when the batch is written (Scrapy
+        deprecates a Deferred here: it is handed over as the reactor's future)."""
+        outcome = self.store_or_wait(item)
+        if isinstance(outcome, Deferred):
+            return maybe_deferred_to_future(outcome)
+        return outcome
+
+    def store_or_wait(self, item: Any) -> Any:
+        """The stored item, or (batching) a Deferred that fires with it, or fails with the
+        item's own error, when its batch is written."""
         report = item.get("report")
         if not isinstance(report, Report):
             self._inc("no_report")

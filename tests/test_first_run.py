@@ -77,6 +77,7 @@ def first_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str
 def test_a_clean_first_run_prints_no_error(first_run: tuple[Path, Path, str, str]) -> None:
     _, db, stdout, stderr = first_run
     assert _error_lines(stderr) == []
+    assert "DeprecationWarning" not in stderr  # e.g. the store pipeline handing Scrapy a Deferred
     stored = [w for w in _stored_warnings(db, LIANGZHOU) if w["code"] == "attachment_unavailable"]
     assert {w["detail"] for w in stored} == {f"{url}: HTTP 404" for url in UNAVAILABLE}
     warnings_line = next(line for line in stdout.splitlines() if line.startswith("warnings by"))

@@ -232,7 +232,7 @@ def test_batched_items_are_stored_with_their_own_outcomes(
     ]
     results: list[object] = []
     for item in items:
-        waiting = pipeline.process_item(item)
+        waiting = pipeline.store_or_wait(item)
         waiting.addBoth(results.append)
     assert len(results) == 3  # the first batch is written; the fourth item waits
     assert results[0] is items[0] and items[0]["stored"] == "new"
