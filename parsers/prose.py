@@ -69,7 +69,8 @@ _ZEROS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "requests_received",
         re.compile(
-            r"(?:未|没有)(?:收到|受理|接到)" + _GAP % 12 + r"(?:申请|依申请公开事项)"
+            # 没有接到群众主动要求公开政府信息的申请: 13 characters between (008 乐民镇)
+            r"(?:未|没有)(?:收到|受理|接到)" + _GAP % 16 + r"(?:申请|依申请公开事项)"
             r"|无依申请公开|尚无" + _GAP % 10 + r"收到和处理政府信息公开申请"
         ),
     ),

@@ -313,6 +313,17 @@ def test_lemin_zhen_2021_decimal_fee(shared):
     assert report.tables["t2"].rows()["penalty"] == {"decisions": 1}
 
 
+def test_lemin_zhen_2021_prose_states_no_request(shared):
+    """ "2021年乐民镇没有接到群众主动要求公开政府信息的申请": no request received, a zero the
+    prose states (its table 三 is not in the capture), beside the 111 items published."""
+    report = _text(shared, "008_lemin_zhen_2021.txt")
+    prose = {m.key: m for m in report.prose}
+    assert prose["proactive_items"].value == 111
+    assert prose["requests_received"].value == 0
+    assert prose["requests_received"].flags == ["zero_phrase"]
+    assert "没有接到群众主动要求公开政府信息的申请" in prose["requests_received"].span
+
+
 def test_niansanli_jiedao_2022_prose_only(shared):
     report = _text(shared, "009_niansanli_jiedao_2022.txt")
     prose = {m.key: m.value for m in report.prose}
