@@ -108,6 +108,7 @@ def find_or_create_authority(
     depth: int = 0,
     retry: bool = True,
     known: Known | None = None,
+    savepoint: bool = True,
 ) -> AuthorityRow:
     """The authority row for ``name``; a new one gets its tier, region and parent chain.
 
@@ -115,7 +116,8 @@ def find_or_create_authority(
     division code) is that authority; a parent created under cpca's name (甘孜藏族自治州人民政府)
     takes the name the authority uses itself when its own report arrives. ``known`` (from
     :func:`known_authorities`) answers the look-up by name for the names it holds, and learns
-    the rows found or created here.
+    the rows found or created here. ``savepoint=False`` creates without a SAVEPOINT of its
+    own: the caller holds one around many creations and redoes them all if one loses a race.
     """
     if known is not None and name in known:
         authority = known[name]
@@ -123,7 +125,7 @@ def find_or_create_authority(
         authority = session.scalar(select(AuthorityRow).where(AuthorityRow.name == name))
     if authority is None:
         authority = _create_authority(
-            session, name, portal, publisher, inferred, depth, retry, known
+            session, name, portal, publisher, inferred, depth, retry, known, savepoint
         )
     else:
         if not inferred and authority.inferred:
@@ -132,9 +134,8 @@ def find_or_create_authority(
             authority.portal = portal
         if authority.division_code is None and authority.region_source is None:
             # Stored before 0002 (or with no region then): place it now, once it can be.
-            _place(
-                session, authority, classify(name, publisher=publisher, portal=portal), depth, known
-            )
+            facts = classify(name, publisher=publisher, portal=portal)
+            _place(session, authority, facts, depth, known, savepoint)
     if known is not None:
         known[name] = authority
     return authority
@@ -149,6 +150,7 @@ def _create_authority(
     depth: int,
     retry: bool,
     known: Known | None,
+    savepoint: bool,
 ) -> AuthorityRow:
     """The authority ``name`` that no row has that name: the same unit stored under another
     spelling, or a new row placed in its region (race-safe, see the module docstring)."""
@@ -160,11 +162,15 @@ def _create_authority(
         if portal and not same_unit.portal:
             same_unit.portal = portal
         return same_unit
+    authority = AuthorityRow(name=name, portal=portal, inferred=inferred)
+    if not savepoint:  # the caller's SAVEPOINT covers this insert
+        session.add(authority)
+        _place(session, authority, facts, depth, known, savepoint)
+        return authority
     try:
         with session.begin_nested():
-            authority = AuthorityRow(name=name, portal=portal, inferred=inferred)
             session.add(authority)
-            _place(session, authority, facts, depth, known)
+            _place(session, authority, facts, depth, known, savepoint)
     except IntegrityError:
         # Another process (a second worker on the same database) created this authority, or
         # its parent, between the look-up above and this insert: it is that row. Only the
@@ -191,6 +197,7 @@ def _place(
     facts: AuthorityFacts,
     depth: int,
     known: Known | None = None,
+    savepoint: bool = True,
 ) -> None:
     """Write tier and region onto ``authority`` and link (creating) its parent government."""
     for key, value in _facts_columns(facts).items():
@@ -206,6 +213,7 @@ def _place(
             inferred=True,
             depth=depth + 1,
             known=known,
+            savepoint=savepoint,
         )
         authority.parent_id = parent.id
 

@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import JSON, Table, func, select, text, tuple_
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from nianbao.parsers.model import Number, Report
@@ -157,23 +157,7 @@ def _partition(
         if urls
         else ()
     )
-    names = [name for _, _, (name, _year, _scope) in keyed]
-    parents = [
-        classify(name, publisher=report.publisher, portal=portals[index]).parent
-        for index, report, (name, _year, _scope) in keyed
-    ]
-    known = known_authorities(session, [*names, *filter(None, parents)])
-    authorities: dict[str, AuthorityRow] = {}
-    for index, report, (name, _year, _scope) in keyed:
-        if name not in authorities:
-            authorities[name] = find_or_create_authority(
-                session,
-                name,
-                portal=portals[index],
-                publisher=report.publisher,
-                inferred=False,
-                known=known,
-            )
+    authorities = _authorities(session, keyed, portals)
     session.flush()
     keys = {(authorities[name].id, year, scope) for _, _, (name, year, scope) in keyed}
     stored_keys = {
@@ -200,6 +184,46 @@ def _partition(
         if url:
             seen_urls.add(url)
     return fresh, others, {index: authorities[key[0]].id for index, _, key in fresh}
+
+
+def _authorities(
+    session: Session, keyed: list[Keyed], portals: list[str | None]
+) -> dict[str, AuthorityRow]:
+    """The authority row of each name in the batch, found or created. The names and their
+    parents are looked up in one query, and the new ones created under one SAVEPOINT (one per
+    authority cost more than the rest of their creation); if another writer created one of
+    them meanwhile, that SAVEPOINT is rolled back and each is created in its own, as
+    :func:`find_or_create_authority` alone does."""
+    names = [name for _, _, (name, _year, _scope) in keyed]
+    parents = [
+        classify(name, publisher=report.publisher, portal=portals[index]).parent
+        for index, report, (name, _year, _scope) in keyed
+    ]
+    known = known_authorities(session, [*names, *filter(None, parents)])
+
+    def find_all(savepoint: bool) -> dict[str, AuthorityRow]:
+        authorities: dict[str, AuthorityRow] = {}
+        for index, report, (name, _year, _scope) in keyed:
+            if name not in authorities:
+                authorities[name] = find_or_create_authority(
+                    session,
+                    name,
+                    portal=portals[index],
+                    publisher=report.publisher,
+                    inferred=False,
+                    known=known,
+                    savepoint=savepoint,
+                )
+        session.flush()
+        return authorities
+
+    try:
+        with session.begin_nested():
+            return find_all(savepoint=False)
+    except IntegrityError:
+        logger.debug("an authority of the batch was created meanwhile; creating one by one")
+        known.clear()
+        return find_all(savepoint=True)
 
 
 def _insert_new(
