@@ -23,7 +23,6 @@ placement (tier, region, parent chain) cached by :mod:`.divisions`.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -36,6 +35,7 @@ from nianbao.parsers.model import Number, Report
 
 from .authorities import UnkeyedReport, find_or_create_authority, known_authorities, report_key
 from .divisions import classify, prefetch
+from .engine import json_text
 from .models import AuthorityRow, CellRow, ReportRevisionRow, ReportRow
 from .repository import SaveOutcome, utc_now, write_report, write_retrying
 from .rows import CELL_FIELDS, CHILDREN, at_scale, cell_count, cell_fields, report_values
@@ -332,11 +332,11 @@ def _flags_text(flags: list[str]) -> str:
 
 
 def _json_text(value: Any) -> str:
-    """A JSON column's text as SQLAlchemy writes it (``json.dumps``; ``None`` as JSON null);
-    the empty list, most cells' flags, without a call."""
+    """A JSON column's text as the engine's serializer writes it (``None`` as JSON null); the
+    empty list, most cells' flags, without a call."""
     if value == []:
         return "[]"
-    return json.dumps(value)
+    return json_text(value)
 
 
 def _insert_returning_ids(session: Session, table: Table, rows: list[dict[str, Any]]) -> list[int]:

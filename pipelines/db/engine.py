@@ -7,6 +7,7 @@ get the same SQLite pragmas and the same schema (always through the Alembic migr
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -74,6 +75,15 @@ def _configure_sqlite(engine: Engine, *, wal: bool) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+def json_text(value: Any) -> str:
+    """A JSON column's text: Chinese as itself, not ``\\uXXXX`` escapes. A report's sections
+    and warnings are mostly Chinese: escaped, their JSON was about five times the text, which
+    SQLite wrote and PostgreSQL compressed into TOAST for every report; and Datasette showed
+    the escapes. Control characters are still escaped (JSON requires it); the text stored
+    is already clean (``text.storable``: no lone surrogates)."""
+    return json.dumps(value, ensure_ascii=False)
+
+
 class DatabaseUnavailable(RuntimeError):
     """The database named by a URL cannot be opened or created (a folder in the way)."""
 
@@ -86,6 +96,7 @@ def make_engine(url: str | URL, **kwargs: Any) -> Engine:
     """
     parsed = _normalise_url(url)
     backend = parsed.get_backend_name()
+    kwargs.setdefault("json_serializer", json_text)
     if backend == "sqlite":
         is_file = _sqlite_is_file(parsed)
         if is_file:
