@@ -260,6 +260,18 @@ def test_decimal_round_trips_exactly(
     assert str(value) == "204.92"
 
 
+def test_json_columns_hold_chinese_as_itself(
+    engine: Engine, sessions: sessionmaker[Session], luding_report: Callable[..., Report]
+) -> None:
+    report = luding_report()
+    save(sessions, report)
+    stored = str(scalar(engine, "SELECT CAST(sections AS TEXT) FROM report"))
+    words = re.search(r"[\u4e00-\u9fff]{4,}", "".join(report.sections.values()))
+    assert words is not None
+    assert words.group() in stored  # as itself, not escaped
+    assert "\\u" not in stored
+
+
 def test_plain_sql_reads_cells(
     engine: Engine, sessions: sessionmaker[Session], luding_report: Callable[..., Report]
 ) -> None:
