@@ -18,7 +18,8 @@ and one commit (an fsync on SQLite) plus the per-report statements held it near 
   the report that caused it: a failure of one report never loses another.
 
 Authorities are looked up or created once per distinct name in the batch, with their
-placement (tier, region, parent chain) cached by :mod:`.divisions`.
+placement (tier, region, parent chain) cached by :mod:`.divisions`. On PostgreSQL the children
+of the new reports skip the per-row foreign-key look-ups where that is safe (:mod:`.fk_triggers`).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from nianbao.parsers.model import Number, Report
 from .authorities import UnkeyedReport, find_or_create_authority, known_authorities, report_key
 from .divisions import classify, prefetch
 from .engine import json_text
+from .fk_triggers import children_of_new_reports
 from .models import AuthorityRow, CellRow, ReportRevisionRow, ReportRow
 from .repository import SaveOutcome, utc_now, write_report, write_retrying
 from .rows import CELL_FIELDS, CHILDREN, at_scale, cell_count, cell_fields, report_values
@@ -270,8 +272,14 @@ def _insert_new(
         }
         for report_id, (index, report, _) in zip(ids, fresh, strict=True)
     ]
-    _write_rows(session, ReportRevisionRow.__table__, revisions)
     reports = [(report_id, report) for report_id, (_, report, _) in zip(ids, fresh, strict=True)]
+    with children_of_new_reports(session):
+        _write_rows(session, ReportRevisionRow.__table__, revisions)
+        _write_children(session, reports)
+
+
+def _write_children(session: Session, reports: list[tuple[int, Report]]) -> None:
+    """The cells, checks and prose figures of ``reports`` (stored id, parsed report)."""
     number = _cell_number(session)
     cells = (
         (report_id, *fields)
