@@ -67,7 +67,7 @@ def _leaves(variant: str, group: str) -> tuple[str, ...]:
 
 def _t3_columns(table: Table) -> tuple[str, ...]:
     """The columns this table printed (seven, or three when the organisations are one)."""
-    if any(col == "org_subtotal" for _, col in table.cells):
+    if "org_subtotal" in {col for _, col in table.cells}:
         return ("natural_person", "org_subtotal", "total")
     return T3_COLUMNS
 

@@ -28,10 +28,13 @@ class Row:
     #: ``filled()`` computed once: every reader asks for it, often several times per row.
     #: A row's cells are not changed once it is built.
     _filled: list[str] | None = field(default=None, init=False, repr=False, compare=False)
+    _text: str | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def text(self) -> str:
-        return " ".join(self.filled())
+        if self._text is None:
+            self._text = " ".join(self.filled())
+        return self._text
 
     @property
     def line(self) -> str:

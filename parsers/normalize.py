@@ -8,6 +8,7 @@ tell a printed 0 from a blank cell taken as 0.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -60,6 +61,14 @@ def _traditional_char() -> re.Pattern[str]:
     return re.compile(f"[{re.escape(changed)}]")
 
 
+def _cjk_count(text: str, changed: int) -> int:
+    """The text's CJK characters (at least 1), counted only as far as the share needs: once
+    there are more than ``changed / share`` of them the text is Simplified whatever the rest
+    holds, so a long mainland page with a few stray Traditional characters stops early."""
+    enough = int(changed / _TRADITIONAL_SHARE) + 1
+    return sum(1 for _ in itertools.islice(_CJK_CHAR.finditer(text), enough)) or 1
+
+
 def to_simplified(text: str) -> tuple[str, bool]:
     """Return ``text`` in Simplified script and whether it was Traditional.
 
@@ -74,9 +83,8 @@ def to_simplified(text: str) -> tuple[str, bool]:
     converted = _T2S.convert(text)
     if converted == text:
         return text, False
-    cjk = len(_CJK_CHAR.findall(text)) or 1
     changed = _changed_chars(text, converted)
-    if len(converted) != len(text) or changed / cjk < _TRADITIONAL_SHARE:
+    if len(converted) != len(text) or changed / _cjk_count(text, changed) < _TRADITIONAL_SHARE:
         return text, False
     for term, mainland in _TAIWAN_TERMS.items():
         converted = converted.replace(term, mainland)

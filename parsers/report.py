@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -177,9 +178,15 @@ def _first_index(
             joined = "".join(normalize_label(cell) for cell in rows[index].filled())
             if cache is not None:
                 cache[index] = joined
-        if any(anchor in joined for anchor in anchors):
+        if _anchor_pattern(anchors).search(joined):
             return index
     return None
+
+
+@functools.cache
+def _anchor_pattern(anchors: tuple[str, ...]) -> re.Pattern[str]:
+    """One search for any of the anchors (every row of a report is tested against them)."""
+    return re.compile("|".join(map(re.escape, anchors)))
 
 
 def _heading_index(headings: list[Heading], key: str) -> int | None:
