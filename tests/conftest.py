@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import NoReturn
 
 import pytest
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import URL, Engine, make_url
 
 from nianbao.parsers.model import Cell, Check, ProseMetric, Report, Table
 from nianbao.parsers.spec import T3_COLUMNS
@@ -167,6 +167,28 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     url: str = request.getfixturevalue("pg_database_url")
     _reset_postgres(url)
     return url
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    """An engine on the test database with the schema migrated (a module that needs the empty
+    database, as the migration tests do, defines its own ``engine``)."""
+    from nianbao.pipelines.db import make_engine, upgrade
+
+    engine = make_engine(db_url)
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def keyed_corpus(shared: Path) -> list[Report]:
+    """The corpus texts, parsed, that name their authority and year and have tables: reports
+    that store under their own keys."""
+    from nianbao.parsers import parse_path
+
+    reports = [parse_path(path) for path in sorted((shared / "corpus/texts").glob("*.txt"))]
+    return [r for r in reports if r.authority and r.report_year and r.tables]
 
 
 # --- Seed report 002: 泸定县 2024 ------------------------------------------------------------

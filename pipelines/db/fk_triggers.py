@@ -3,8 +3,9 @@
 Every ``cell``, ``check_result``, ``prose_metric`` and ``report_revision`` row has a foreign key
 to ``report``. PostgreSQL enforces it with an internal trigger that runs, for every child row,
 ``SELECT 1 FROM report WHERE id = $1 FOR KEY SHARE``: for a batch of 500 reports that is 55,000
-look-ups, and it was about a third of the bulk store's time (10,000 reports, 9 years each: 704
-reports/s with the checks, 1,080 without them, on one machine in one session).
+look-ups, and it was about a third of the bulk store's time (``benchmarks/bench_store.py``,
+10,000 reports, 9 years each: 704 reports/s with the checks, 984-1,217 without them over five
+runs, on one machine in one session).
 
 The batched path needs no such look-up: it inserted those report rows itself, a moment earlier,
 in the same transaction, and took each child's ``report_id`` from them, so every reference is

@@ -7,7 +7,7 @@ The report is the 泸定县 2024 seed report (tests/conftest.py); only its names
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -16,7 +16,7 @@ from sqlalchemy import Engine, text
 
 from nianbao.parsers.metadata import canonical_authority
 from nianbao.parsers.model import Report
-from nianbao.pipelines.db import make_engine, session_factory, upgrade
+from nianbao.pipelines.db import session_factory
 from nianbao.pipelines.db.load import load_report
 from nianbao.pipelines.db.repository import save_report
 from nianbao.pipelines.db.text import AUTHORITY_CHARS, SPIDER_CHARS, storable
@@ -31,14 +31,6 @@ HOSTILE_NAMES = {
     "泸定县人民政\ud800府": "泸定县人民政\ufffd府",  # a lone surrogate: not UTF-8 at all
     "泸\uf9f4定县人民政府": "泸林定县人民政府",  # U+F9F4, a compatibility ideograph (NFC: 林)
 }
-
-
-@pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    engine = make_engine(db_url)
-    upgrade(engine)
-    yield engine
-    engine.dispose()
 
 
 NAME = "SELECT a.name FROM report r JOIN authority a ON a.id = r.authority_id"

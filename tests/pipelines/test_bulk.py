@@ -8,15 +8,14 @@ tests/conftest.py.
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
-import pytest
 from sqlalchemy import Engine, text
 
 from nianbao.parsers import parse_path
 from nianbao.parsers.model import Check, Report
-from nianbao.pipelines.db import make_engine, session_factory, upgrade
+from nianbao.pipelines.db import session_factory
 from nianbao.pipelines.db.authorities import UnkeyedReport
 from nianbao.pipelines.db.bulk import save_reports
 from nianbao.pipelines.db.load import load_report
@@ -25,27 +24,13 @@ from nianbao.pipelines.db.repository import save_report
 LUDING = "泸定县人民政府"
 
 
-@pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    engine = make_engine(db_url)
-    upgrade(engine)
-    yield engine
-    engine.dispose()
-
-
 def _rows(engine: Engine, sql: str) -> list[tuple[object, ...]]:
     with engine.connect() as connection:
         return [tuple(row) for row in connection.execute(text(sql))]
 
 
-def _corpus(shared: Path) -> list[Report]:
-    """The corpus texts that name their authority and have tables (their own keys)."""
-    reports = [parse_path(path) for path in sorted((shared / "corpus/texts").glob("*.txt"))]
-    return [r for r in reports if r.authority and r.report_year and r.tables]
-
-
-def test_a_batch_stores_what_one_by_one_stores(engine: Engine, shared: Path) -> None:
-    reports = _corpus(shared)
+def test_a_batch_stores_what_one_by_one_stores(engine: Engine, keyed_corpus: list[Report]) -> None:
+    reports = keyed_corpus
     assert len(reports) >= 8
     keys = {(r.authority, r.report_year) for r in reports}
     with session_factory(engine)() as session:
@@ -79,10 +64,12 @@ _CELLS_AS_STORED = (
 )
 
 
-def test_batch_cells_are_stored_as_save_report_stores_them(engine: Engine, shared: Path) -> None:
+def test_batch_cells_are_stored_as_save_report_stores_them(
+    engine: Engine, shared: Path, keyed_corpus: list[Report]
+) -> None:
     """The batch binds cells itself (ints as ints, no dict per cell): what the engine then
     holds must be what save_report's ORM insert leaves, value for value and type for type."""
-    reports = _corpus(shared) + [parse_path(path) for path in sorted((shared / "seeds").glob("*"))]
+    reports = keyed_corpus + [parse_path(path) for path in sorted((shared / "seeds").glob("*"))]
     reports = [r for r in reports if r.authority and r.report_year and r.tables]
     assert any(
         type(cell.value) is not int and cell.value is not None
@@ -151,8 +138,10 @@ def test_a_failing_report_costs_only_itself(
     assert _rows(engine, "SELECT count(*) FROM check_result WHERE status = 'maybe'") == [(0,)]
 
 
-def test_two_batches_one_after_the_other_keep_their_ids_apart(engine: Engine, shared: Path) -> None:
-    reports = _corpus(shared)
+def test_two_batches_one_after_the_other_keep_their_ids_apart(
+    engine: Engine, keyed_corpus: list[Report]
+) -> None:
+    reports = keyed_corpus
     half = len(reports) // 2
     for part in (reports[:half], reports[half:]):
         with session_factory(engine)() as session:
@@ -166,13 +155,15 @@ def test_two_batches_one_after_the_other_keep_their_ids_apart(engine: Engine, sh
     assert _rows(engine, "SELECT count(*) FROM report") == [(len(reports),)]
 
 
-def test_the_township_query_reads_what_report_wide_shows(engine: Engine, shared: Path) -> None:
+def test_the_township_query_reads_what_report_wide_shows(
+    engine: Engine, keyed_corpus: list[Report]
+) -> None:
     """The canned township query reads ``cell`` directly (for speed); its rows must be those
     of ``report_wide`` for the same reports."""
     from nianbao.pipelines.db.browse import QUERIES
 
     with session_factory(engine)() as session:
-        save_reports(session, _corpus(shared), spider="s")
+        save_reports(session, keyed_corpus, spider="s")
     fast = _rows(engine, QUERIES["applications_per_township_by_year"]["sql"])
     wide = _rows(
         engine,
@@ -190,11 +181,13 @@ _AUTHORITIES = (
 )
 
 
-def test_a_batch_places_authorities_as_one_by_one_does(engine: Engine, shared: Path) -> None:
+def test_a_batch_places_authorities_as_one_by_one_does(
+    engine: Engine, keyed_corpus: list[Report]
+) -> None:
     """The batch looks its authorities and their parents up in one query (known_authorities)
     instead of one per name: the rows it creates, their places and parent chains, must be
     those the one-report path creates, with one authority already stored beforehand."""
-    reports = _corpus(shared)
+    reports = keyed_corpus
     first, rest = reports[0], reports[1:]
     with session_factory(engine)() as session:
         save_report(session, copy.deepcopy(first), spider="s", portal=None)

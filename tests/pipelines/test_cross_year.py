@@ -7,7 +7,6 @@ the predecessor of 泸定县's 2024 report, both 2021-format tables. The view mu
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,17 +16,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from nianbao.parsers import parse_path
 from nianbao.parsers.checks import cross_year_checks
-from nianbao.pipelines.db import make_engine, save_report, session_factory, upgrade
+from nianbao.pipelines.db import save_report, session_factory
 
 AUTHORITY = "泸定县人民政府"
-
-
-@pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    engine = make_engine(db_url)
-    upgrade(engine)
-    yield engine
-    engine.dispose()
 
 
 @pytest.fixture

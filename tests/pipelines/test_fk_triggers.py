@@ -10,32 +10,17 @@ from __future__ import annotations
 
 import copy
 import uuid
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 from sqlalchemy import Engine, text
 
-from nianbao.parsers import parse_path
 from nianbao.parsers.model import Check, Report
-from nianbao.pipelines.db import make_engine, session_factory, upgrade
+from nianbao.pipelines.db import session_factory
 from nianbao.pipelines.db.bulk import save_reports
 from nianbao.pipelines.db.fk_triggers import children_of_new_reports
 
 pytestmark = pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
-
-
-@pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    engine = make_engine(db_url)
-    upgrade(engine)
-    yield engine
-    engine.dispose()
-
-
-def _corpus(shared: Path) -> list[Report]:
-    reports = [parse_path(path) for path in sorted((shared / "corpus/texts").glob("*.txt"))]
-    return [r for r in reports if r.authority and r.report_year and r.tables]
 
 
 def _cells(reports: list[Report]) -> int:
@@ -48,9 +33,9 @@ def _scalar(engine: Engine, sql: str) -> object:
 
 
 def test_children_stay_referenced_and_the_setting_ends_with_the_batch(
-    engine: Engine, shared: Path, luding_report: Callable[..., Report]
+    engine: Engine, keyed_corpus: list[Report], luding_report: Callable[..., Report]
 ) -> None:
-    reports = _corpus(shared)
+    reports = keyed_corpus
     broken = luding_report()
     broken.checks.append(Check("T3_BALANCE", "maybe", "total"))  # type: ignore[arg-type]
     with session_factory(engine)() as session, session.begin():
@@ -80,8 +65,10 @@ def test_children_stay_referenced_and_the_setting_ends_with_the_batch(
         )
 
 
-def test_a_trigger_of_the_deployment_still_fires(engine: Engine, shared: Path) -> None:
-    reports = _corpus(shared)
+def test_a_trigger_of_the_deployment_still_fires(
+    engine: Engine, keyed_corpus: list[Report]
+) -> None:
+    reports = keyed_corpus
     with engine.begin() as connection:
         connection.execute(text("CREATE TABLE cell_audit (report_id integer)"))
         connection.execute(
@@ -103,8 +90,10 @@ def test_a_trigger_of_the_deployment_still_fires(engine: Engine, shared: Path) -
     assert _scalar(engine, "SELECT count(*) FROM cell_audit") == _cells(reports) > 0
 
 
-def test_a_role_that_may_not_skip_the_checks_stores_the_same(engine: Engine, shared: Path) -> None:
-    reports = _corpus(shared)
+def test_a_role_that_may_not_skip_the_checks_stores_the_same(
+    engine: Engine, keyed_corpus: list[Report]
+) -> None:
+    reports = keyed_corpus
     role = f"nianbao_writer_{uuid.uuid4().hex[:8]}"
     with engine.begin() as connection:
         connection.execute(text(f"CREATE ROLE {role} NOLOGIN"))

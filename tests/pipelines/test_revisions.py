@@ -7,7 +7,7 @@ table 四's padding cell taken for a value (a real parser failure the spec warns
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from nianbao.parsers import parse_text
 from nianbao.parsers.model import Report
-from nianbao.pipelines.db import make_engine, session_factory, upgrade
+from nianbao.pipelines.db import session_factory
 from nianbao.pipelines.db.load import find_report, load_report, revision_report, revisions_of
 from nianbao.pipelines.db.repository import save_report
 from nianbao.pipelines.db.revisions import diff
@@ -26,14 +26,6 @@ LUDING = "泸定县人民政府"
 CELLS = 10 + 25 * 7 + 15
 LUDING_URL = "http://www.luding.gov.cn/ldxrmzf2024zfnbzf/article/633321"
 MIRROR = "http://www.gzz.gov.cn/mirror/luding/2024.html"
-
-
-@pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    engine = make_engine(db_url)
-    upgrade(engine)
-    yield engine
-    engine.dispose()
 
 
 @pytest.fixture
