@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import cache
 
-from .model import Check, Number, Report, Table
+from .model import Check, CheckStatus, Number, Report, Table
 from .spec import T3_COLUMNS, T4_COLUMNS, T4_ROWS, table_spec
 
 _T3_GROUPS = ("denied", "unable", "not_processed")
@@ -33,7 +33,7 @@ def run_checks(report: Report) -> list[Check]:
 def _compare(rule: str, binding: str, lhs: Number | None, rhs: Number | None) -> Check:
     if lhs is None or rhs is None:
         return Check(rule, "not_checkable", binding, lhs, rhs, "an operand is missing or derived")
-    status = "pass" if lhs == rhs else "fail"
+    status: CheckStatus = "pass" if lhs == rhs else "fail"
     detail = f"{lhs} == {rhs}" if status == "pass" else f"{lhs} != {rhs} (diff {lhs - rhs})"
     return Check(rule, status, binding, lhs, rhs, detail)
 
@@ -123,7 +123,7 @@ def t2_2019_cumulative(table: Table) -> list[Check]:
         if total is None or published is None:
             out.append(Check("T2_2019_CUMULATIVE", "not_checkable", row, total, published))
             continue
-        status = "pass" if total >= published else "fail"
+        status: CheckStatus = "pass" if total >= published else "fail"
         out.append(
             Check("T2_2019_CUMULATIVE", status, row, total, published, f"{total} >= {published}")
         )
@@ -216,7 +216,8 @@ def cross_year_checks(current: Report, previous: Report) -> list[Check]:
         for row in ("regulations", "normative_documents"):
             parts = [prev_t2.value(row, "in_force"), t2.value(row, "issued")]
             repealed = t2.value(row, "repealed")
-            rolled = None if None in parts or repealed is None else _sum(parts) - repealed
+            total = _sum(parts)
+            rolled = None if total is None or repealed is None else total - repealed
             out.append(_compare("T2_2021_IN_FORCE_ROLL", row, t2.value(row, "in_force"), rolled))
     elif t2.variant == prev_t2.variant == "t2_2019":
         for row in _ROLL_2019_ROWS:

@@ -32,7 +32,7 @@ _CELL_SPACES = re.compile(r"[ \t\u00a0\u3000]+")
 
 
 def _cell_text(cell: etree._Element) -> str:
-    parts = []
+    parts: list[str] = []
     for node in cell.iter():
         if node.tag in ("br", "p", "div") and parts:
             parts.append("\n")

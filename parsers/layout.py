@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import cast
 
 from .normalize import is_value_cell
 
@@ -45,6 +46,11 @@ class Row:
         if self._filled is None:
             self._filled = [cell for cell in self.cells if cell]
         return self._filled
+
+
+def as_cells(texts: list[str]) -> list[str | None]:
+    """Printed texts as a row's cells, without a copy (``None`` marks a spanned position)."""
+    return cast(list[str | None], texts)
 
 
 # --- text ---------------------------------------------------------------------------------------
@@ -109,7 +115,7 @@ def text_rows(lines: list[str], *, blank_separated: bool) -> list[Row]:
                 continue
         cells = split_line(line)
         if any(cells):
-            rows.append(Row(cells))
+            rows.append(Row(as_cells(cells)))
     return rows
 
 

@@ -195,8 +195,9 @@ def _set_year(
             found.warnings.append(
                 ("year_conflict", f"title says {year}, statistics period {period.group(1)}")
             )
-    if year is None and isinstance(hints.get("report_year"), int):
-        year = int(hints["report_year"])  # type: ignore[arg-type]
+    hinted_year = hints.get("report_year")
+    if year is None and isinstance(hinted_year, int):
+        year = hinted_year
         source = _str(hints.get("year_source")) or "hint"
         evidence = f"{source}: {year}"
     if year is None and found.published is not None:
@@ -221,6 +222,9 @@ def _set_authority(
     the spider's portal. A name printed without its place (县审计局) is completed from the
     portal when known, else kept and flagged."""
     portal = _str(hints.get("portal"))
+    name: str | None
+    source: str | None
+    evidence: str | None
     if hints.get("authority") and hints.get("authority_source") == "argument":
         name, source, evidence = _str(hints["authority"]), "argument", "argument"
     else:

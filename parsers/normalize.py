@@ -159,10 +159,12 @@ def _parse_value_cached(raw: str, money: bool) -> tuple[str, int | Decimal | Non
     if not _NUMBER.match(text):
         return "text", None, ()
     try:
+        number: int | Decimal
         if "." in text:
-            number: int | Decimal = Decimal(text)
-            if not money and number == number.to_integral_value():
-                number = int(number)
+            decimal = Decimal(text)
+            number = (
+                int(decimal) if not money and decimal == decimal.to_integral_value() else decimal
+            )
         else:
             number = int(text)
     except (InvalidOperation, ValueError):

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .labels import LabelMatcher, label_parts, split_labels
-from .layout import Row
+from .layout import Row, as_cells
 from .model import Cell
 from .normalize import is_value_cell, normalize_label
 
@@ -81,7 +81,7 @@ def fit_values(cells: list[str | None], n: int, exact: bool) -> tuple[list[str |
     """
     values = [cell or "" for cell in cells if cell is not None]
     if exact and len(values) == n:
-        return values, []
+        return as_cells(values), []
     joined = "".join(values)
     if ("|" in joined or "｜" in joined) and any(is_pipe_blanks(v) for v in values):
         placed = _pipe_blanks(values, n)
@@ -92,14 +92,14 @@ def fit_values(cells: list[str | None], n: int, exact: bool) -> tuple[list[str |
     if len(filled) == 1 and n > 1 and _glued_zeros(filled[0], n):
         return ["0"] * n, ["glued_zeros"]
     if len(filled) == n:
-        return filled, []
+        return as_cells(filled), []
     trimmed = list(values)
     while len(trimmed) > n and not trimmed[-1].strip():
         trimmed.pop()
     while len(trimmed) > n and not trimmed[0].strip():
         trimmed.pop(0)
     if len(trimmed) == n:
-        return trimmed, []
+        return as_cells(trimmed), []
     padded: list[str | None] = [*filled[:n], *([None] * max(0, n - len(filled)))]
     return padded, ["token_count_mismatch"]
 
@@ -248,10 +248,10 @@ def read_labelled_rows(
         return sum(1 for cell in entry.cells if cell and cell.strip()) >= width
 
     for row in rows:
-        labels = _label_count(row)
-        if _is_header_row(row, labels):
+        label_count = _label_count(row)
+        if _is_header_row(row, label_count):
             continue
-        values = None if row.exact else _value_cells(row, labels)
+        values = None if row.exact else _value_cells(row, label_count)
         if values is not None and len(values) == width:
             while waiting and has_values(waiting[0]):
                 waiting.pop(0)

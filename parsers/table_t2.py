@@ -104,10 +104,10 @@ def read_t2(rows: list[Row], report: Report) -> Table | None:
                 continue
             column = _column_for(label, header) if header_open else None
             if column is not None:
-                voter, key = column
+                voter, column_key = column
                 if voter is not None:
                     votes[voter] += 1  # only labels unique to one format vote
-                header.append(key)
+                header.append(column_key)
                 continue
             header_open = False
             key = _rows().get(label)

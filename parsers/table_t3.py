@@ -185,11 +185,11 @@ def _rows_by_label(
     return raw_rows, notes, reasons
 
 
-def _value_groups(rows: list[Row], width: int) -> list[list[str]] | None:
+def _value_groups(rows: list[Row], width: int) -> list[list[str | None]] | None:
     """The table's values as complete rows of ``width``, in print order; None if not."""
-    groups: list[list[str]] = []
+    groups: list[list[str | None]] = []
     for row in rows:
-        values = [cell for cell in row.filled() if not is_label(cell)]
+        values: list[str | None] = [cell for cell in row.filled() if not is_label(cell)]
         if not values:
             continue
         if len(values) % width:

@@ -45,17 +45,28 @@ if TYPE_CHECKING:
 STAT_PREFIX = "nianbao/store/"
 
 
+def _year(value: object) -> int | None:
+    """A spider's year label as the report's year (``2024`` or ``"2024"``); else None. The
+    report's fields are typed (the compiled parsers enforce it), so a label is converted before
+    it is set."""
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    return None
+
+
 def _fill_from_item(report: Report, item: Any) -> None:
     """Give the report what the spider knew but the page text did not say.
 
     The spider's labels (from a portal's list columns or its configuration) are a fallback only:
     what the parser read from the report itself wins.
     """
-    for name in ("authority", "report_year", "source_url", "title"):
+    for name in ("authority", "source_url", "title"):
         if getattr(report, name) in (None, "") and item.get(name) not in (None, ""):
-            setattr(report, name, item.get(name))
-    if isinstance(report.report_year, str) and report.report_year.strip().isdigit():
-        report.report_year = int(report.report_year)
+            setattr(report, name, str(item.get(name)))
+    if report.report_year is None:
+        report.report_year = _year(item.get("report_year"))
     published = item.get("published")
     if report.published is None and isinstance(published, str) and published:
         with contextlib.suppress(ValueError):  # a malformed date is just not used
