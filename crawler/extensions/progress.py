@@ -5,7 +5,8 @@ every second, summing every spider of the process: spiders done, pages fetched (
 304 answered), reports new/updated/unchanged/skipped, faults, requests still queued. Log
 records clear the line before they print, so the two never garble each other. When stderr is
 not a terminal (cron, systemd, a pipe), the same figures go to the log every
-``NIANBAO_PROGRESS_INTERVAL`` seconds instead, so a journal shows how far a night got.
+``NIANBAO_PROGRESS_INTERVAL`` seconds instead, and once more when the last spider closes, so a
+journal shows how far a night got and always ends with its final figures.
 
 ``NIANBAO_PROGRESS``: ``auto`` (live on a terminal, else log lines), ``live``, ``log``, ``off``.
 """
@@ -152,6 +153,8 @@ class Progress:
             return
         if all(p.closed for p in self.board):
             self.loop.stop()
+            if self.mode == "log":
+                self.tick()  # the journal ends with the night's final figures, however short
             self.clear(self.stream)
             if self.filter is not None:
                 for handler in logging.getLogger().handlers:

@@ -220,9 +220,12 @@ def test_live_progress_line_on_a_terminal_and_log_lines_otherwise(nights: object
     assert "\r\x1b[K[0:0" in text  # the live line, redrawn in place
     assert "spiders 0/1 | pages" in text
     assert "Progress:" not in text  # no log lines on a terminal
-    # Not a terminal (captured output): plain log lines instead.
-    piped = nights.crawl(NIANBAO_PROGRESS="auto")
-    assert "Progress: [" in piped.stderr and "\x1b[K" not in piped.stderr
+    # Not a terminal (captured output): plain log lines instead, and a last one at the close
+    # even when the night is shorter than the interval.
+    piped = nights.crawl(NIANBAO_PROGRESS="auto", NIANBAO_PROGRESS_INTERVAL="600")
+    lines = [line for line in piped.stderr.splitlines() if "Progress: [" in line]
+    assert len(lines) == 1 and "spiders 1/1" in lines[0], piped.stderr[-3000:]
+    assert "\x1b[K" not in piped.stderr
 
 
 class _Smtp(socketserver.StreamRequestHandler):
