@@ -21,7 +21,7 @@ from .normalize import is_value_cell
 SPANNED = None  # a grid position covered by another cell's rowspan/colspan
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Row:
     cells: list[str | None]
     exact: bool = False
@@ -30,6 +30,15 @@ class Row:
     #: A row's cells are not changed once it is built.
     _filled: list[str] | None = field(default=None, init=False, repr=False, compare=False)
     _text: str | None = field(default=None, init=False, repr=False, compare=False)
+
+    def __init__(self, cells: list[str | None], exact: bool = False, table: int | None = None):
+        # Written out, not generated: the compiled build (setup.py) compiles this one, while a
+        # dataclass's generated __init__ stays interpreted, and every line of a report is a Row.
+        self.cells = cells
+        self.exact = exact
+        self.table = table
+        self._filled = None
+        self._text = None
 
     @property
     def text(self) -> str:

@@ -73,8 +73,14 @@ def canonical_authority(name: str, publisher: str | None = None) -> str:
     return name
 
 
+#: The labels one by one: a text holding none of them skips the (alternation-led) regex.
+_PUBLISHED_WORDS = tuple(PUBLISHED_LABELS.split("|"))
+
+
 def find_published(text: str, meta_date: str | None = None) -> dt.date | None:
-    for candidate in (meta_date, *(m.group(1) for m in _PUBLISHED_LABEL.finditer(text))):
+    labelled = any(word in text for word in _PUBLISHED_WORDS)
+    found = (m.group(1) for m in _PUBLISHED_LABEL.finditer(text)) if labelled else ()
+    for candidate in (meta_date, *found):
         date = to_date(candidate)
         if date is not None:
             return date
@@ -93,7 +99,10 @@ def find_publisher(text: str, meta_source: str | None = None) -> str | None:
 def _header_block(text: str, label: str) -> str | None:
     """The value under ``label`` in a metadata header line ("索引号 公开方式 发布机构") whose
     values stand on the next line."""
-    lines = text[:3000].splitlines()
+    head = text[:3000]
+    if label not in head:
+        return None  # most pages: no header block to split into lines
+    lines = head.splitlines()
     for index, line in enumerate(lines[:-1]):
         labels = line.split()
         if label in labels:

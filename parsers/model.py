@@ -27,7 +27,7 @@ class ParseError(ValueError):
     """
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Cell:
     """One value cell of a statistical table, stored as printed."""
 
@@ -42,6 +42,28 @@ class Cell:
     #: when the page itself is ambiguous: a positional placement that is not unique, value rows
     #: that do not match the label count, a shape fallback. Stored in ``cell.uncertain``.
     uncertain: str | None = None
+
+    def __init__(
+        self,
+        row: str,
+        col: str,
+        value: Number | None,
+        raw: str | None = None,
+        source: str = "printed",
+        derived: Number | None = None,
+        flags: list[str] | None = None,
+        uncertain: str | None = None,
+    ) -> None:
+        # Written out, not generated: the compiled build (setup.py) compiles this one, while a
+        # dataclass's generated __init__ stays interpreted, and a report has hundreds of cells.
+        self.row = row
+        self.col = col
+        self.value = value
+        self.raw = raw
+        self.source = source
+        self.derived = derived
+        self.flags = [] if flags is None else flags
+        self.uncertain = uncertain
 
 
 @dataclass(slots=True)
