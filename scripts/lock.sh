@@ -12,3 +12,8 @@ common="--quiet --universal --python-version 3.11 --no-header --annotation-style
 # shellcheck disable=SC2086
 "$UV" pip compile $common --extra test --extra postgres --extra serve --extra parquet \
     --extra scrapyd pyproject.toml -o requirements/test.lock
+# The compiled build's test environment: the test extras and mypyc (scripts/test_compiled.sh).
+[ -f requirements/compile.lock ] || cp requirements/test.lock requirements/compile.lock
+# shellcheck disable=SC2086
+"$UV" pip compile $common --extra test --extra postgres --extra serve --extra parquet \
+    --extra scrapyd --extra compile pyproject.toml -o requirements/compile.lock

@@ -45,7 +45,11 @@ def _declared(extras: tuple[str, ...]) -> list[Requirement]:
 
 @pytest.mark.parametrize(
     ("lock", "extras"),
-    [("base.lock", ()), ("test.lock", ("test", "postgres", "serve", "parquet", "scrapyd"))],
+    [
+        ("base.lock", ()),
+        ("test.lock", ("test", "postgres", "serve", "parquet", "scrapyd")),
+        ("compile.lock", ("test", "postgres", "serve", "parquet", "scrapyd", "compile")),
+    ],
 )
 def test_lock_pins_every_declared_dependency(lock: str, extras: tuple[str, ...]) -> None:
     pins = _pins(ROOT / "requirements" / lock)
