@@ -40,6 +40,10 @@ class Row:
         self._filled = None
         self._text = None
 
+    def __reduce__(self) -> tuple[type[Row], tuple[object, ...]]:
+        # pickle and deepcopy rebuild through __init__: a compiled class's __new__ runs it.
+        return Row, (self.cells, self.exact, self.table)
+
     @property
     def text(self) -> str:
         if self._text is None:

@@ -65,6 +65,11 @@ class Cell:
         self.flags = [] if flags is None else flags
         self.uncertain = uncertain
 
+    def __reduce__(self) -> tuple[type[Cell], tuple[object, ...]]:
+        # pickle and deepcopy rebuild through __init__: a compiled class's __new__ runs it.
+        fields = (self.row, self.col, self.value, self.raw, self.source, self.derived)
+        return Cell, (*fields, self.flags, self.uncertain)
+
 
 @dataclass(slots=True)
 class Table:
