@@ -12,8 +12,9 @@ common="--quiet --universal --python-version 3.11 --no-header --annotation-style
 # shellcheck disable=SC2086
 "$UV" pip compile $common --extra test --extra postgres --extra serve --extra parquet \
     --extra scrapyd pyproject.toml -o requirements/test.lock
-# The compiled build's test environment: the test extras and mypyc (scripts/test_compiled.sh).
-[ -f requirements/compile.lock ] || cp requirements/test.lock requirements/compile.lock
+# The compiled build (README "Compiled parsers"): the crawl's dependencies and mypyc. Seeded
+# from base.lock, so the pins it shares with base.lock and test.lock agree (test_compiled.sh
+# installs test.lock and compile.lock together).
+[ -f requirements/compile.lock ] || cp requirements/base.lock requirements/compile.lock
 # shellcheck disable=SC2086
-"$UV" pip compile $common --extra test --extra postgres --extra serve --extra parquet \
-    --extra scrapyd --extra compile pyproject.toml -o requirements/compile.lock
+"$UV" pip compile $common --extra compile pyproject.toml -o requirements/compile.lock

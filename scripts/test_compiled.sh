@@ -13,7 +13,8 @@ rm -rf "$COPY"
 mkdir -p "$COPY"
 (cd "$ROOT" && git ls-files -co --exclude-standard -z | tar --null -T - -cf -) | tar -xf - -C "$COPY"
 [ -x "$VENV/bin/python" ] || "${PYTHON:-python3}" -m venv "$VENV"
-"$VENV/bin/python" -m pip install --quiet -r "$ROOT/requirements/compile.lock"
+"$VENV/bin/python" -m pip install --quiet -r "$ROOT/requirements/test.lock" \
+    -r "$ROOT/requirements/compile.lock"
 NIANBAO_COMPILE=1 "$VENV/bin/python" -m pip install --quiet --no-build-isolation --no-deps \
     -e "$COPY"
 cd "$COPY"
