@@ -6,7 +6,7 @@ as nianbao.crawler, nianbao.parsers and nianbao.pipelines. Listing the sub-packa
 pyproject.toml broke every time a folder was added, so they are found here.
 
 ``NIANBAO_COMPILE=1`` compiles the pure parsers with mypyc (from mypy: it turns the type-hinted
-modules into C extensions, about 1.4x faster on the corpus; README "Benchmarks"). It is for
+modules into C extensions, 1.45-1.5x the reports/s on the corpus; README "Benchmarks"). It is for
 non-editable installs (``pip install --no-build-isolation .``, with mypy installed from
 requirements/compile.lock): the extensions sit beside the .py files they were built from and
 are imported first, so in an editable checkout they would hide later edits. Without the
