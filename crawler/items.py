@@ -7,6 +7,9 @@ validate) and ``stored`` (store). Fields hold plain values so that Scrapy's feed
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import scrapy
 
 
@@ -14,6 +17,18 @@ def _report_to_dict(report: object) -> object:
     """Feed exporters get the JSON shape of ``nianbao parse``, not the dataclass."""
     to_dict = getattr(report, "to_dict", None)
     return to_dict() if callable(to_dict) else report
+
+
+def labelled_year(item: Mapping[str, Any]) -> int | None:
+    """The year a spider labelled the page with (``2024`` or ``"2024"``) as a number; None when
+    the label is absent or not a number. The Report's year is typed (the compiled parsers
+    enforce it), so the label is converted before it is set."""
+    year = item.get("report_year")
+    if isinstance(year, int):
+        return year
+    if isinstance(year, str) and year.strip().isdigit():
+        return int(year)
+    return None
 
 
 class ReportPage(scrapy.Item):

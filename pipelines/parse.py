@@ -12,7 +12,7 @@ from typing import Any, NoReturn
 
 from scrapy.exceptions import DropItem
 
-from nianbao.crawler.items import ReportPage
+from nianbao.crawler.items import ReportPage, labelled_year
 from nianbao.parsers import ParseError, parse_html
 from nianbao.parsers.html_rows import rough_text
 from nianbao.parsers.model import Report
@@ -39,9 +39,7 @@ def timed_out_report(item: ReportPage, detail: str) -> Report:
         authority=item.get("authority"),
         text=item.get("text") or rough_text(item.get("html") or ""),
     )
-    year = item.get("report_year")
-    if isinstance(year, int) or (isinstance(year, str) and year.strip().isdigit()):
-        report.report_year = int(year)
+    report.report_year = labelled_year(item)
     report.warn("parse_timeout", f"{detail}; the raw page is kept, `nianbao reparse` retries it")
     return report
 

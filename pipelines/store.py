@@ -30,6 +30,7 @@ from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import Deferred
 
+from nianbao.crawler.items import labelled_year
 from nianbao.parsers.model import Report
 
 from .db import UnkeyedReport, analyze, make_engine, save_report, session_factory, upgrade
@@ -45,17 +46,6 @@ if TYPE_CHECKING:
 STAT_PREFIX = "nianbao/store/"
 
 
-def _year(value: object) -> int | None:
-    """A spider's year label as the report's year (``2024`` or ``"2024"``); else None. The
-    report's fields are typed (the compiled parsers enforce it), so a label is converted before
-    it is set."""
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value)
-    return None
-
-
 def _fill_from_item(report: Report, item: Any) -> None:
     """Give the report what the spider knew but the page text did not say.
 
@@ -66,7 +56,7 @@ def _fill_from_item(report: Report, item: Any) -> None:
         if getattr(report, name) in (None, "") and item.get(name) not in (None, ""):
             setattr(report, name, str(item.get(name)))
     if report.report_year is None:
-        report.report_year = _year(item.get("report_year"))
+        report.report_year = labelled_year(item)
     published = item.get("published")
     if report.published is None and isinstance(published, str) and published:
         with contextlib.suppress(ValueError):  # a malformed date is just not used
