@@ -32,20 +32,13 @@ from pathlib import Path
 
 import lxml.html
 
-from nianbao.parsers import parse_html, parse_text
+from nianbao.parsers import COMPILED, parse_html, parse_text
 
 
 def _rss_mb() -> float:
     with open("/proc/self/statm") as statm:
         pages = int(statm.read().split()[1])
     return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
-
-
-def _build() -> str:
-    """Whether the parsers run compiled (NIANBAO_COMPILE=1, setup.py) or as pure Python."""
-    import nianbao.parsers.report as report
-
-    return "compiled (mypyc)" if report.__file__.endswith(".so") else "pure Python"
 
 
 def load_corpus(shared: Path) -> list[tuple[str, str]]:
@@ -172,7 +165,7 @@ def main() -> None:
         f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}, pinned to 1 core"
     )
-    print(f"parsers: {_build()}")
+    print(f"parsers: {'compiled (mypyc)' if COMPILED else 'pure Python'}")
     print(f"corpus: {len(corpus)} real reports ({len(html_items)} HTML pages)")
     print(
         f"parse + checks: {args.reports} reports in {elapsed:.2f} s = "
